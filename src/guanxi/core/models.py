@@ -1,0 +1,39 @@
+"""Base models shared by every archive record: who and when, a version, soft delete."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveManager(models.Manager):
+    """Hide soft-deleted rows; ``all_objects`` still sees them (recycle bin, audits)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class ArchiveRecord(models.Model):
+    """Created/updated by and at, an optimistic-locking version and a soft-delete mark."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False, verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False, verbose_name=_("updated by"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+
+    objects: ClassVar[models.Manager] = LiveManager()
+    all_objects: ClassVar[models.Manager] = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"

@@ -1,0 +1,70 @@
+"""The one visibility scope (SPEC §1, SECURITY AZ-02/AZ-03).
+
+Every read of customer data — lists, detail pages, search, counts, API, exports — narrows its queryset
+with :func:`visible`. The rule:
+
+* rep — customers they own or collaborate on;
+* manager — customers owned by anybody in the team subtree they lead (and their own);
+* director, archive administrator — every customer;
+* system administrator, inactive or anonymous users — none (the admin runs the system, not the archive).
+
+Records hanging off a customer (contacts, interactions, tasks …) are scoped through their customer by
+passing the path to it, e.g. ``visible(Contact.objects.all(), user, via="customer")``.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from guanxi.people.models import Role, Team
+
+
+def managed_team_paths(user: Any) -> list[str]:
+    """Return the tree paths of the teams a manager leads (their own team when they lead none)."""
+    paths = list(Team.objects.filter(manager=user).values_list("path", flat=True))
+    if not paths and user.team_id is not None:
+        paths = [user.team.path]
+    return paths
+
+
+def customer_q(user: Any, via: str = "") -> Q:
+    """Return the condition selecting the customers ``user`` may see; ``via`` is the path to a customer."""
+    prefix = f"{via}__" if via else ""
+    nothing = Q(pk__in=[])
+    if user is None or not user.is_authenticated or not user.is_active:
+        return nothing
+    if user.role in (Role.DIRECTOR, Role.ARCHIVIST):
+        return Q()
+    if user.role == Role.MANAGER:
+        condition = Q(**{f"{prefix}owner_id": user.pk})
+        for path in managed_team_paths(user):
+            condition |= Q(**{f"{prefix}owner__team__path__startswith": path})
+        return condition
+    if user.role == Role.REP:
+        return Q(**{f"{prefix}owner_id": user.pk}) | Q(**{f"{prefix}collaborators": user.pk})
+    return nothing
+
+
+def visible(queryset: QuerySet, user: Any, via: str = "") -> QuerySet:
+    """Narrow ``queryset`` to the rows ``user`` may see."""
+    condition = customer_q(user, via)
+    if user is not None and getattr(user, "role", None) == Role.REP:
+        # The collaborator join can repeat a row; a subquery on ids keeps the outer query flat.
+        model = queryset.model
+        return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))
+    return queryset.filter(condition)
+
+
+def can_own_customers(actor: Any, new_owner: Any) -> bool:
+    """Tell whether ``actor`` may hand a customer to ``new_owner``."""
+    if new_owner is None or not new_owner.is_active or new_owner.role == Role.ADMIN:
+        return False
+    if actor.role == Role.DIRECTOR:
+        return True
+    if actor.role == Role.MANAGER:
+        if new_owner.pk == actor.pk:
+            return True
+        paths = managed_team_paths(actor)
+        team_path = new_owner.team.path if new_owner.team_id else ""
+        return any(team_path.startswith(p) for p in paths)
+    return new_owner.pk == actor.pk
