@@ -151,3 +151,17 @@ def customer_360(*, user: Any, pk: Any) -> dict[str, Any]:
         "departments": list(customer.departments.all()),
         "collaborators": list(customer.collaborators.all()),
     }
+
+
+def customer_part_get_for_user(*, user: Any, kind: str, pk: Any) -> Any:
+    """Return a need/competitor/risk/department of a customer the user may see, or raise NotFound."""
+    from .services import PART_MODELS
+
+    model = PART_MODELS.get(kind)
+    if model is None:
+        raise NotFound(_("Not found."))
+    qs = visible(model.objects.filter(customer__deleted_at__isnull=True), user, via="customer")
+    try:
+        return qs.select_related("customer").get(pk=int(pk))
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(_("Not found.")) from exc

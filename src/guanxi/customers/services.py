@@ -15,7 +15,7 @@ from guanxi.governance.scope import can_own_customers
 from guanxi.people.models import User
 
 from .choices import PROVINCE_REGION
-from .models import Contact, Customer, Tag
+from .models import CompetitorPresence, Contact, Customer, Department, Need, Risk, Tag
 
 PHONE_FIELDS = ("mobile", "office_phone", "home_phone")
 
@@ -159,3 +159,32 @@ def contact_update(*, actor: User, contact: Contact, data: Mapping[str, Any], ex
 
 def contact_delete(*, actor: User, contact: Contact, expected_version: int | None) -> Contact:
     return record_soft_delete(instance=contact, actor=actor, expected_version=expected_version)
+
+
+CustomerPart = Need | CompetitorPresence | Risk | Department
+PART_MODELS: dict[str, type[CustomerPart]] = {
+    "need": Need, "competitor": CompetitorPresence, "risk": Risk, "department": Department,
+}
+
+
+@transaction.atomic
+def customer_part_create(*, actor: User, customer: Customer, kind: str, data: Mapping[str, Any]) -> CustomerPart:
+    """Add a need, competitor, risk or department to a customer's archive (``kind`` names which)."""
+    model = PART_MODELS[kind]
+    cleaned = dict(data)
+    parent = cleaned.get("parent")
+    if kind == "department" and parent is not None and parent.customer_id != customer.pk:
+        raise ValidationFailed(_("Choose a department of this customer."),
+                               details={"parent": [_("Choose a department of this customer.")]})
+    return record_create(instance=model(customer=customer, **cleaned), actor=actor)
+
+
+@transaction.atomic
+def customer_part_update(
+    *, actor: User, part: CustomerPart, data: Mapping[str, Any], expected_version: int | None
+) -> CustomerPart:
+    return record_update(instance=part, actor=actor, data=data, expected_version=expected_version)
+
+
+def customer_part_delete(*, actor: User, part: CustomerPart, expected_version: int | None) -> CustomerPart:
+    return record_soft_delete(instance=part, actor=actor, expected_version=expected_version)
