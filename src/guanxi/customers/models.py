@@ -283,3 +283,10 @@ class Counterpart(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact", "user"], name="counterpart_unique")]
+
+
+CustomerPart = Need | CompetitorPresence | Risk | Department
+# The parts of a customer's archive edited one row at a time, by the name used in URLs and the API.
+PART_MODELS: dict[str, type[CustomerPart]] = {
+    "need": Need, "competitor": CompetitorPresence, "risk": Risk, "department": Department,
+}

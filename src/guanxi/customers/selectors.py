@@ -12,7 +12,7 @@ from guanxi.core.text import looks_like_phone_fragment
 from guanxi.core.validators import to_halfwidth
 from guanxi.governance.scope import visible
 
-from .models import Contact, Customer
+from .models import PART_MODELS, Contact, Customer
 
 SORTS = {
     "name": ("name", "id"),
@@ -155,8 +155,6 @@ def customer_360(*, user: Any, pk: Any) -> dict[str, Any]:
 
 def customer_part_get_for_user(*, user: Any, kind: str, pk: Any) -> Any:
     """Return a need/competitor/risk/department of a customer the user may see, or raise NotFound."""
-    from .services import PART_MODELS
-
     model = PART_MODELS.get(kind)
     if model is None:
         raise NotFound(_("Not found."))

@@ -15,7 +15,7 @@ from guanxi.governance.scope import can_own_customers
 from guanxi.people.models import User
 
 from .choices import PROVINCE_REGION
-from .models import CompetitorPresence, Contact, Customer, Department, Need, Risk, Tag
+from .models import PART_MODELS, Contact, Customer, CustomerPart, Tag
 
 PHONE_FIELDS = ("mobile", "office_phone", "home_phone")
 
@@ -161,10 +161,6 @@ def contact_delete(*, actor: User, contact: Contact, expected_version: int | Non
     return record_soft_delete(instance=contact, actor=actor, expected_version=expected_version)
 
 
-CustomerPart = Need | CompetitorPresence | Risk | Department
-PART_MODELS: dict[str, type[CustomerPart]] = {
-    "need": Need, "competitor": CompetitorPresence, "risk": Risk, "department": Department,
-}
 
 
 @transaction.atomic
