@@ -162,6 +162,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -171,14 +173,24 @@ SECURE_CSP = {
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = os.environ.get("GUANXI_SMTP_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("GUANXI_SMTP_PORT", 25))
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("GUANXI_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("GUANXI_SMTP_PORT", 25)),
+            "username": os.environ.get("GUANXI_SMTP_USER", ""),
+            "password": os.environ.get("GUANXI_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("GUANXI_SMTP_STARTTLS"),
+            "timeout": 20,
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("GUANXI_FROM_EMAIL", "guanxi@localhost")
 
 LOGGING = {

@@ -56,7 +56,8 @@ def normalize_phone(value: str) -> str:
         raise ValidationError(_("“%(value)s” is not a valid phone number."), code="phone", params={"value": value})
     if number.country_code == 86:
         national = phonenumbers.national_significant_number(number)
-        return national if national.startswith("1") else "0" + national
+        is_mobile = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+        return national if is_mobile else "0" + national
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -69,3 +70,14 @@ def mask_phone(value: str) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+_WECHAT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{5,19}$")
+
+
+def validate_wechat_id(value: str) -> None:
+    """A WeChat ID has 6–20 letters, digits, underscores or hyphens and starts with a letter."""
+    if not _WECHAT_ID.match(value):
+        raise ValidationError(
+            _("A WeChat ID has 6–20 letters, digits, _ or -, and starts with a letter."), code="wechat"
+        )

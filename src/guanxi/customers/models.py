@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import ArchiveRecord
-from guanxi.core.validators import validate_credit_code
+from guanxi.core.validators import validate_credit_code, validate_wechat_id
 
 from . import choices as c
 
@@ -202,7 +202,7 @@ class Contact(ArchiveRecord):
     office_phone = models.CharField(_("office phone"), max_length=20, blank=True)
     home_phone = models.CharField(_("home phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    wechat = models.CharField(_("WeChat ID"), max_length=40, blank=True)
+    wechat = models.CharField(_("WeChat ID"), max_length=20, blank=True, validators=[validate_wechat_id])
     decision_role = models.CharField(_("decision role"), max_length=20, choices=c.DecisionRole.choices, blank=True)
     decision_weight = models.PositiveSmallIntegerField(
         _("decision weight"), null=True, blank=True, validators=SCORE_VALIDATORS,

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ValidationFailed
@@ -125,6 +126,9 @@ def _prepare_contact(customer: Customer, data: Mapping[str, Any], contact: Conta
         errors["department"] = [_("Choose a department of this customer.")]
     if cleaned.get("birthday_calendar") == "solar" and cleaned.get("birthday_leap_month"):
         errors["birthday_leap_month"] = [_("Only a lunar date can be in a leap month.")]
+    year = cleaned.get("birthday_year")
+    if year is not None and not 1900 <= year <= timezone.localdate().year:
+        errors["birthday_year"] = [_("Enter a birth year between 1900 and this year.")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
     if "name" in cleaned:
