@@ -107,3 +107,18 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
     assert len(first.stdout.strip()) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
 
+
+
+def test_only_the_allowlisted_authentication_backends_are_configured():
+    assert base_settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
+
+
+def test_no_migration_or_fixture_creates_a_known_credential():
+    import re
+    from pathlib import Path
+
+    src = Path(base_settings.PACKAGE_DIR)
+    literal = re.compile(r"(make_password|set_password)\(\s*['\"]")
+    offenders = [str(p.relative_to(src)) for p in src.rglob("*.py")
+                 if ("migrations" in p.parts or "fixtures" in p.parts) and literal.search(p.read_text())]
+    assert offenders == []

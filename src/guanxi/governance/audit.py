@@ -1,15 +1,15 @@
 """Write audit events. Call inside the transaction of the change they record."""
 
 from collections.abc import Iterable, Mapping
-from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
 
+from guanxi.core.context import request_context
+
 from .models import AuditEvent, FieldChange
 
-# Set by the web/API layers for the duration of a request so services need not pass it along.
-request_context: ContextVar[dict[str, str]] = ContextVar("guanxi_request_context", default={})
+__all__ = ["audit_record", "model_snapshot", "request_context"]
 
 
 def _text(value: Any) -> str:
