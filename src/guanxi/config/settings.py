@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks_db",
     "ninja",
     "guanxi.core",
     "guanxi.people",
@@ -199,6 +200,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GUANXI_LOG_LEVEL", "WARNING")},
 }
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+GUANXI_SCHEDULE = "guanxi.config.schedule.PERIODIC_JOBS"
 
 # Paging limits shared by the web and the API.
 GUANXI_PAGE_SIZE = 25

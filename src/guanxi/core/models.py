@@ -37,3 +37,25 @@ class ArchiveRecord(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
+
+
+class JobRun(models.Model):
+    """One periodic job on one business day. A run that never finished is simply run again: every job is
+    idempotent, so a worker killed mid-run loses nothing and duplicates nothing."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(max_length=60)
+    day = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="jobrun_once_per_day")]
