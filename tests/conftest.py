@@ -64,7 +64,9 @@ def org(db) -> Org:
     sysadmin = UserFactory(username="sysadmin", role=Role.ADMIN, team=root)
     cust_a = CustomerFactory(name="华为技术有限公司", owner=rep_a)
     cust_c = CustomerFactory(name="腾讯科技有限公司", owner=rep_c)
-    return Org(team_1, team_2, mgr_1, mgr_2, rep_a, rep_b, rep_c, director, archivist, sysadmin, cust_a, cust_c)
+    return Org(
+        team_1, team_2, mgr_1, mgr_2, rep_a, rep_b, rep_c, director, archivist, sysadmin, cust_a, cust_c
+    )
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"销售{n}组")
 
     @factory.post_generation
-    def set_path(obj, create, extracted, **kwargs):  # noqa: N805
+    def set_path(obj, create, extracted, **kwargs):
         obj.path = f"{obj.parent.path if obj.parent else '/'}{obj.pk}/"
         obj.save(update_fields=["path"])
 
@@ -39,7 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

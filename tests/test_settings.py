@@ -58,25 +58,43 @@ def _settings_in_subprocess(module: str, names: list[str], extra_env: dict[str, 
 def test_production_cookies_and_headers_are_hardened(tmp_path):
     values = _settings_in_subprocess(
         "guanxi.config.production",
-        ["SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-         "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT",
-         "SECURE_REFERRER_POLICY", "SESSION_COOKIE_DOMAIN", "DEBUG"],
+        [
+            "SESSION_COOKIE_NAME",
+            "CSRF_COOKIE_NAME",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SESSION_COOKIE_HTTPONLY",
+            "SESSION_COOKIE_SAMESITE",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_REFERRER_POLICY",
+            "SESSION_COOKIE_DOMAIN",
+            "DEBUG",
+        ],
         {"GUANXI_SECRET_KEY": "x" * 60},
         tmp_path,
     )
     assert values == {
-        "SESSION_COOKIE_NAME": "__Host-sessionid", "CSRF_COOKIE_NAME": "__Host-csrftoken",
-        "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax", "SECURE_HSTS_SECONDS": 31536000, "SECURE_SSL_REDIRECT": True,
-        "SECURE_REFERRER_POLICY": "same-origin", "SESSION_COOKIE_DOMAIN": None, "DEBUG": False,
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "SESSION_COOKIE_DOMAIN": None,
+        "DEBUG": False,
     }
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"GUANXI_SECRET_KEY", "DATABASE_URL"}}
     env.update({"DJANGO_SETTINGS_MODULE": "guanxi.config.production", "GUANXI_HOME": str(tmp_path)})
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert "GUANXI_SECRET_KEY" in result.stderr
 
@@ -92,7 +110,10 @@ def test_embedded_sqlite_runs_wal_immediate_with_a_busy_timeout(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip()) == {
-        "journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 20000, "transaction_mode": "IMMEDIATE",
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": 20000,
+        "transaction_mode": "IMMEDIATE",
     }
     assert (tmp_path / "guanxi.sqlite3").exists()
 
@@ -108,7 +129,6 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
 
 
-
 def test_only_the_allowlisted_authentication_backends_are_configured():
     assert base_settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
 
@@ -119,6 +139,9 @@ def test_no_migration_or_fixture_creates_a_known_credential():
 
     src = Path(base_settings.PACKAGE_DIR)
     literal = re.compile(r"(make_password|set_password)\(\s*['\"]")
-    offenders = [str(p.relative_to(src)) for p in src.rglob("*.py")
-                 if ("migrations" in p.parts or "fixtures" in p.parts) and literal.search(p.read_text())]
+    offenders = [
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if ("migrations" in p.parts or "fixtures" in p.parts) and literal.search(p.read_text())
+    ]
     assert offenders == []

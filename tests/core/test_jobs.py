@@ -52,10 +52,10 @@ def test_given_morning_when_ticking_then_only_jobs_whose_time_came_run_and_only_
     assert [j.name for j, _ in due_jobs(morning)] == ["early"]
     scheduler_tick(morning)
     scheduler_tick(morning)
-    assert CALLS == [datetime.date(2026, 11, 24)]
+    assert [datetime.date(2026, 11, 24)] == CALLS
     evening = morning.replace(hour=21)
     scheduler_tick(evening)
-    assert CALLS == [datetime.date(2026, 11, 24)] * 2
+    assert [datetime.date(2026, 11, 24)] * 2 == CALLS
 
 
 def test_given_an_unfinished_run_when_ticking_then_it_runs_again(db):
@@ -67,7 +67,7 @@ def test_given_an_unfinished_run_when_ticking_then_it_runs_again(db):
 
 def test_jobs_command_runs_one_job_for_a_given_day(db, capsys):
     call_command("jobs", "run", "early", "--today", "2026-02-17")
-    assert CALLS == [datetime.date(2026, 2, 17)]
+    assert [datetime.date(2026, 2, 17)] == CALLS
     assert "early 2026-02-17: done" in capsys.readouterr().out
 
 

@@ -86,7 +86,9 @@ def test_given_two_editors_when_second_saves_stale_version_then_conflict_and_fir
 
 def test_given_a_change_when_updating_then_one_field_change_row_per_changed_field(org):
     customer_update(
-        actor=org.rep_a, customer=org.cust_a, data={"status": "dormant", "grade": "B", "industry": "金融"},
+        actor=org.rep_a,
+        customer=org.cust_a,
+        data={"status": "dormant", "grade": "B", "industry": "金融"},
         expected_version=1,
     )
     event = AuditEvent.objects.get(action="update", object_id=str(org.cust_a.pk))
@@ -134,9 +136,16 @@ def test_given_malformed_phone_when_creating_contact_then_refused(org, phone):
 
 def test_given_lunar_birthday_when_creating_contact_then_kept_with_leap_flag(org):
     contact = contact_create(
-        actor=org.rep_a, customer=org.cust_a,
-        data={"name": "赵总", "birthday_calendar": "lunar", "birthday_month": 8, "birthday_day": 15,
-              "birthday_leap_month": False, "mobile": "+86 139 1234 5678"},
+        actor=org.rep_a,
+        customer=org.cust_a,
+        data={
+            "name": "赵总",
+            "birthday_calendar": "lunar",
+            "birthday_month": 8,
+            "birthday_day": 15,
+            "birthday_leap_month": False,
+            "mobile": "+86 139 1234 5678",
+        },
     )
     contact.refresh_from_db()
     assert (contact.birthday_calendar, contact.birthday_month, contact.birthday_day) == ("lunar", 8, 15)
@@ -145,13 +154,27 @@ def test_given_lunar_birthday_when_creating_contact_then_kept_with_leap_flag(org
 
 def test_given_solar_birthday_in_leap_month_when_creating_then_refused(org):
     with pytest.raises(ValidationFailed):
-        contact_create(actor=org.rep_a, customer=org.cust_a,
-                       data={"name": "钱总", "birthday_calendar": "solar", "birthday_month": 4,
-                             "birthday_day": 1, "birthday_leap_month": True})
+        contact_create(
+            actor=org.rep_a,
+            customer=org.cust_a,
+            data={
+                "name": "钱总",
+                "birthday_calendar": "solar",
+                "birthday_month": 4,
+                "birthday_day": 1,
+                "birthday_leap_month": True,
+            },
+        )
 
 
 def test_given_department_of_another_customer_when_adding_then_refused(org):
-    foreign = customer_part_create(actor=org.rep_c, customer=org.cust_c, kind="department", data={"name": "采购部"})
+    foreign = customer_part_create(
+        actor=org.rep_c, customer=org.cust_c, kind="department", data={"name": "采购部"}
+    )
     with pytest.raises(ValidationFailed):
-        customer_part_create(actor=org.rep_a, customer=org.cust_a, kind="department",
-                             data={"name": "采购一科", "parent": foreign})
+        customer_part_create(
+            actor=org.rep_a,
+            customer=org.cust_a,
+            kind="department",
+            data={"name": "采购一科", "parent": foreign},
+        )

@@ -18,15 +18,24 @@ NOW = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
 def test_given_action_item_and_next_contact_when_logging_then_two_tasks_and_last_contact_moves(org):
     contact = ContactFactory(customer=org.cust_a)
     interaction = interaction_log(
-        actor=org.rep_a, customer=org.cust_a,
-        data={"channel": "phone", "topic": "年度采购计划", "content": "客户说预算下月批", "next_contact_on":
-              datetime.date(2026, 12, 1), "next_contact_channel": "wechat"},
+        actor=org.rep_a,
+        customer=org.cust_a,
+        data={
+            "channel": "phone",
+            "topic": "年度采购计划",
+            "content": "客户说预算下月批",
+            "next_contact_on": datetime.date(2026, 12, 1),
+            "next_contact_channel": "wechat",
+        },
         contacts=[contact],
         action_items=[ActionItem(title="发送报价单", due_on=datetime.date(2026, 11, 26))],
     )
     tasks = {t.kind: t for t in Task.objects.filter(interaction=interaction)}
     assert set(tasks) == {"action_item", "follow_up"}
-    assert (tasks["action_item"].title, tasks["action_item"].due_on) == ("发送报价单", datetime.date(2026, 11, 26))
+    assert (tasks["action_item"].title, tasks["action_item"].due_on) == (
+        "发送报价单",
+        datetime.date(2026, 11, 26),
+    )
     assert tasks["follow_up"].due_on == datetime.date(2026, 12, 1)
     assert tasks["follow_up"].owner == org.rep_a
     assert tasks["follow_up"].contact == contact
@@ -38,11 +47,18 @@ def test_given_action_item_and_next_contact_when_logging_then_two_tasks_and_last
 @time_machine.travel(NOW, tick=False)
 def test_given_archive_changes_when_logging_then_customer_updated_in_same_flow(org):
     interaction_log(
-        actor=org.rep_a, customer=org.cust_a, data={"channel": "face_to_face", "topic": "拜访"},
-        archive_changes={"lifecycle_stage": "growth", "needs_summary": "想扩产"}, archive_version=1,
+        actor=org.rep_a,
+        customer=org.cust_a,
+        data={"channel": "face_to_face", "topic": "拜访"},
+        archive_changes={"lifecycle_stage": "growth", "needs_summary": "想扩产"},
+        archive_version=1,
     )
     org.cust_a.refresh_from_db()
-    assert (org.cust_a.lifecycle_stage, org.cust_a.needs_summary, org.cust_a.version) == ("growth", "想扩产", 2)
+    assert (org.cust_a.lifecycle_stage, org.cust_a.needs_summary, org.cust_a.version) == (
+        "growth",
+        "想扩产",
+        2,
+    )
 
 
 @time_machine.travel(NOW, tick=False)
@@ -51,9 +67,12 @@ def test_given_stale_archive_version_when_logging_then_nothing_is_saved(org):
 
     with pytest.raises(VersionConflict):
         interaction_log(
-            actor=org.rep_a, customer=org.cust_a, data={"channel": "phone", "topic": "回访"},
+            actor=org.rep_a,
+            customer=org.cust_a,
+            data={"channel": "phone", "topic": "回访"},
             action_items=[ActionItem(title="寄样品", due_on=datetime.date(2026, 11, 30))],
-            archive_changes={"status": "dormant"}, archive_version=7,
+            archive_changes={"status": "dormant"},
+            archive_version=7,
         )
     assert Interaction.objects.count() == 0
     assert Task.objects.count() == 0
@@ -63,16 +82,20 @@ def test_given_stale_archive_version_when_logging_then_nothing_is_saved(org):
 def test_given_contact_of_other_customer_when_logging_then_refused(org):
     foreign = ContactFactory(customer=org.cust_c)
     with pytest.raises(ValidationFailed):
-        interaction_log(actor=org.rep_a, customer=org.cust_a, data={"channel": "phone", "topic": "x"},
-                        contacts=[foreign])
+        interaction_log(
+            actor=org.rep_a, customer=org.cust_a, data={"channel": "phone", "topic": "x"}, contacts=[foreign]
+        )
     assert Interaction.objects.count() == 0
 
 
 @time_machine.travel(NOW, tick=False)
 def test_given_past_next_contact_date_when_logging_then_refused(org):
     with pytest.raises(ValidationFailed) as caught:
-        interaction_log(actor=org.rep_a, customer=org.cust_a,
-                        data={"channel": "phone", "topic": "x", "next_contact_on": datetime.date(2026, 11, 1)})
+        interaction_log(
+            actor=org.rep_a,
+            customer=org.cust_a,
+            data={"channel": "phone", "topic": "x", "next_contact_on": datetime.date(2026, 11, 1)},
+        )
     assert "next_contact_on" in caught.value.details
 
 

@@ -30,7 +30,10 @@ def test_given_request_context_when_auditing_then_ip_request_id_and_role_are_rec
         request_context.reset(token)
     event = AuditEvent.objects.get(action="update")
     assert (event.client_ip, event.request_id, event.user_agent, event.actor_role) == (
-        "10.1.2.3", "abc123", "pytest", "manager",
+        "10.1.2.3",
+        "abc123",
+        "pytest",
+        "manager",
     )
     assert event.ts.tzinfo is not None
 

@@ -52,8 +52,13 @@ def data_home(tmp_path):
 
 def _hammer(env: dict, mode: str, writes: int) -> int:
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(n), mode, str(writes)], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(n), mode, str(writes)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(WORKERS)
     ]
     locked = 0

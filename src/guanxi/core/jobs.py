@@ -56,7 +56,9 @@ def run_job(job: PeriodicJob, day: datetime.date) -> JobRun:
             status=JobRun.Status.FAILED, finished_at=timezone.now(), error=traceback.format_exc()[-4000:]
         )
         raise
-    JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.DONE, finished_at=timezone.now(), result=result)
+    JobRun.objects.filter(pk=run.pk).update(
+        status=JobRun.Status.DONE, finished_at=timezone.now(), result=result
+    )
     run.refresh_from_db()
     return run
 

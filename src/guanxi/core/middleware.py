@@ -21,8 +21,11 @@ class RequestIdMiddleware:
         request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_context.set(
-            {"ip": client_ip(request), "request_id": request_id,
-             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:255]}
+            {
+                "ip": client_ip(request),
+                "request_id": request_id,
+                "user_agent": request.META.get("HTTP_USER_AGENT", "")[:255],
+            }
         )
         try:
             response = self.get_response(request)

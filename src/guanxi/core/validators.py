@@ -32,7 +32,9 @@ def validate_credit_code(value: str) -> None:
     code = normalize_credit_code(value)
     if not _CREDIT_CODE_SHAPE.match(code):
         raise ValidationError(
-            _("A unified social credit code has 18 characters: digits and capital letters (no I, O, S, V, Z)."),
+            _(
+                "A unified social credit code has 18 characters: digits and capital letters (no I, O, S, V, Z)."
+            ),
             code="credit_code_shape",
         )
     if credit_code_check_character(code[:17]) != code[17]:
@@ -51,9 +53,13 @@ def normalize_phone(value: str) -> str:
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("“%(value)s” is not a phone number."), code="phone", params={"value": value}) from exc
+        raise ValidationError(
+            _("“%(value)s” is not a phone number."), code="phone", params={"value": value}
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("“%(value)s” is not a valid phone number."), code="phone", params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number."), code="phone", params={"value": value}
+        )
     if number.country_code == 86:
         national = phonenumbers.national_significant_number(number)
         is_mobile = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE

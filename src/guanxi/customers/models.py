@@ -26,7 +26,9 @@ class Tag(models.Model):
 
 
 class Customer(ArchiveRecord):
-    kind = models.CharField(_("kind"), max_length=20, choices=c.CustomerKind.choices, default=c.CustomerKind.COMPANY)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=c.CustomerKind.choices, default=c.CustomerKind.COMPANY
+    )
     # identity
     name = models.CharField(_("name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
@@ -46,15 +48,26 @@ class Customer(ArchiveRecord):
     branches = models.TextField(_("branches"), blank=True)
     lead_source = models.CharField(_("lead source"), max_length=20, choices=c.LeadSource.choices, blank=True)
     referred_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
         verbose_name=_("referred by"),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_customers",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_customers",
         verbose_name=_("owner"),
     )
     collaborators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="collaborating_customers", verbose_name=_("collaborators")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="collaborating_customers",
+        verbose_name=_("collaborators"),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers", verbose_name=_("tags"))
     # classification
@@ -72,9 +85,14 @@ class Customer(ArchiveRecord):
     score_cooperation_history = models.PositiveSmallIntegerField(
         _("cooperation history"), null=True, blank=True, validators=SCORE_VALIDATORS
     )
-    score_loyalty = models.PositiveSmallIntegerField(_("loyalty"), null=True, blank=True, validators=SCORE_VALIDATORS)
+    score_loyalty = models.PositiveSmallIntegerField(
+        _("loyalty"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
     status = models.CharField(
-        _("status"), max_length=20, choices=c.CustomerStatus.choices, default=c.CustomerStatus.POTENTIAL,
+        _("status"),
+        max_length=20,
+        choices=c.CustomerStatus.choices,
+        default=c.CustomerStatus.POTENTIAL,
         db_index=True,
     )
     lifecycle_stage = models.CharField(
@@ -91,7 +109,9 @@ class Customer(ArchiveRecord):
     budget_cycle = models.CharField(_("budget cycle"), max_length=60, blank=True)
     approval_process = models.TextField(_("budget approval process"), blank=True)
     procurement_process = models.TextField(_("procurement process"), blank=True)
-    purchase_cycle_days = models.PositiveIntegerField(_("typical purchase cycle (days)"), null=True, blank=True)
+    purchase_cycle_days = models.PositiveIntegerField(
+        _("typical purchase cycle (days)"), null=True, blank=True
+    )
     key_milestones = models.TextField(_("key milestones"), blank=True)
     # archive meta
     last_verified_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
@@ -124,10 +144,13 @@ class Customer(ArchiveRecord):
     @property
     def value_scores(self) -> list[tuple[str, int | None]]:
         return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))  # type: ignore[misc]
+            (self._meta.get_field(name).verbose_name, getattr(self, name))  # type: ignore[misc,union-attr]
             for name in (
-                "score_purchasing_power", "score_cooperation_potential", "score_industry_influence",
-                "score_cooperation_history", "score_loyalty",
+                "score_purchasing_power",
+                "score_cooperation_potential",
+                "score_industry_influence",
+                "score_cooperation_history",
+                "score_loyalty",
             )
         ]
 
@@ -135,7 +158,9 @@ class Customer(ArchiveRecord):
 class Department(ArchiveRecord):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="departments")
     name = models.CharField(_("name"), max_length=60)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -148,14 +173,21 @@ class Department(ArchiveRecord):
 class Need(ArchiveRecord):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="needs")
     description = models.CharField(_("description"), max_length=300)
-    kind = models.CharField(_("explicit or potential"), max_length=20, choices=c.NeedKind.choices,
-                            default=c.NeedKind.EXPLICIT)
-    priority = models.CharField(_("priority"), max_length=20, choices=c.NeedPriority.choices,
-                                default=c.NeedPriority.PAIN)
-    status = models.CharField(_("status"), max_length=20, choices=c.NeedStatus.choices, default=c.NeedStatus.OPEN)
+    kind = models.CharField(
+        _("explicit or potential"), max_length=20, choices=c.NeedKind.choices, default=c.NeedKind.EXPLICIT
+    )
+    priority = models.CharField(
+        _("priority"), max_length=20, choices=c.NeedPriority.choices, default=c.NeedPriority.PAIN
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=c.NeedStatus.choices, default=c.NeedStatus.OPEN
+    )
 
     class Meta:
         verbose_name = _("need")
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class CompetitorPresence(ArchiveRecord):
@@ -164,7 +196,9 @@ class CompetitorPresence(ArchiveRecord):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="competitors")
     competitor = models.CharField(_("competitor"), max_length=100)
     products = models.CharField(_("products used"), max_length=200, blank=True)
-    satisfaction = models.CharField(_("customer's satisfaction"), max_length=20, choices=c.Level.choices, blank=True)
+    satisfaction = models.CharField(
+        _("customer's satisfaction"), max_length=20, choices=c.Level.choices, blank=True
+    )
     our_strengths = models.TextField(_("our strengths"), blank=True)
     our_weaknesses = models.TextField(_("our weaknesses"), blank=True)
     switch_likelihood = models.CharField(
@@ -173,6 +207,9 @@ class CompetitorPresence(ArchiveRecord):
 
     class Meta:
         verbose_name = _("competitor")
+
+    def __str__(self) -> str:
+        return self.competitor
 
 
 class Risk(ArchiveRecord):
@@ -185,17 +222,26 @@ class Risk(ArchiveRecord):
         verbose_name = _("risk")
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "category"], condition=Q(deleted_at__isnull=True), name="risk_one_per_category"
+                fields=["customer", "category"],
+                condition=Q(deleted_at__isnull=True),
+                name="risk_one_per_category",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.get_level_display()}"
 
 
 class Contact(ArchiveRecord):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=60)
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    name = models.CharField(_("full name"), max_length=60)
+    title = models.CharField(_("job title"), max_length=60, blank=True)
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts",
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
         verbose_name=_("department"),
     )
     mobile = models.CharField(_("mobile"), max_length=20, blank=True, db_index=True)
@@ -203,14 +249,23 @@ class Contact(ArchiveRecord):
     home_phone = models.CharField(_("home phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     wechat = models.CharField(_("WeChat ID"), max_length=20, blank=True, validators=[validate_wechat_id])
-    decision_role = models.CharField(_("decision role"), max_length=20, choices=c.DecisionRole.choices, blank=True)
+    decision_role = models.CharField(
+        _("decision role"), max_length=20, choices=c.DecisionRole.choices, blank=True
+    )
     decision_weight = models.PositiveSmallIntegerField(
-        _("decision weight"), null=True, blank=True, validators=SCORE_VALIDATORS,
+        _("decision weight"),
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
         help_text=_("1 (little say) to 5 (decides)"),
     )
     concerns = models.TextField(_("concerns"), blank=True)
     reports_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
         verbose_name=_("reports to"),
     )
     birthday_calendar = models.CharField(
@@ -234,7 +289,9 @@ class Contact(ArchiveRecord):
     hobbies = models.CharField(_("hobbies"), max_length=200, blank=True)
     family_notes = models.TextField(_("family notes"), blank=True)
     relationship_status = models.CharField(
-        _("relationship with us"), max_length=20, choices=c.RelationshipStatus.choices,
+        _("relationship with us"),
+        max_length=20,
+        choices=c.RelationshipStatus.choices,
         default=c.RelationshipStatus.NOT_ESTABLISHED,
     )
     preferred_channels = models.CharField(_("preferred channels"), max_length=100, blank=True)
@@ -265,12 +322,18 @@ class ImportantDate(ArchiveRecord):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="important_dates")
     label = models.CharField(_("what"), max_length=60)
-    calendar = models.CharField(_("calendar"), max_length=10, choices=c.CalendarKind.choices,
-                                default=c.CalendarKind.SOLAR)
-    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    calendar = models.CharField(
+        _("calendar"), max_length=10, choices=c.CalendarKind.choices, default=c.CalendarKind.SOLAR
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     day = models.PositiveSmallIntegerField(_("day"), validators=[MinValueValidator(1), MaxValueValidator(31)])
     is_leap_month = models.BooleanField(_("leap month"), default=False)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Counterpart(models.Model):
@@ -278,15 +341,22 @@ class Counterpart(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="counterparts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counterparts")
-    closeness = models.CharField(_("closeness"), max_length=20, choices=c.Closeness.choices,
-                                 default=c.Closeness.ACQUAINTED)
+    closeness = models.CharField(
+        _("closeness"), max_length=20, choices=c.Closeness.choices, default=c.Closeness.ACQUAINTED
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact", "user"], name="counterpart_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}→{self.contact_id}"
 
 
 CustomerPart = Need | CompetitorPresence | Risk | Department
 # The parts of a customer's archive edited one row at a time, by the name used in URLs and the API.
 PART_MODELS: dict[str, type[CustomerPart]] = {
-    "need": Need, "competitor": CompetitorPresence, "risk": Risk, "department": Department,
+    "need": Need,
+    "competitor": CompetitorPresence,
+    "risk": Risk,
+    "department": Department,
 }

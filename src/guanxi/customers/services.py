@@ -70,7 +70,11 @@ def customer_create(
 
 @transaction.atomic
 def customer_update(
-    *, actor: User, customer: Customer, data: Mapping[str, Any], expected_version: int | None,
+    *,
+    actor: User,
+    customer: Customer,
+    data: Mapping[str, Any],
+    expected_version: int | None,
     tags: Iterable[str] | None = None,
 ) -> Customer:
     """Change archive fields; refuse a stale version (VersionConflict) or an owner outside the actor's rights."""
@@ -87,8 +91,13 @@ def customer_update(
         _set_tags(customer, tags)
         after = sorted(customer.tags.values_list("name", flat=True))
         if before != after:
-            audit_record(actor=actor, action="update", obj=customer,
-                         before={"tags": ",".join(before)}, after={"tags": ",".join(after)})
+            audit_record(
+                actor=actor,
+                action="update",
+                obj=customer,
+                before={"tags": ",".join(before)},
+                after={"tags": ",".join(after)},
+            )
     return customer
 
 
@@ -103,7 +112,9 @@ def customer_delete(*, actor: User, customer: Customer, expected_version: int | 
     return record_soft_delete(instance=customer, actor=actor, expected_version=expected_version)
 
 
-def _prepare_contact(customer: Customer, data: Mapping[str, Any], contact: Contact | None = None) -> dict[str, Any]:
+def _prepare_contact(
+    customer: Customer, data: Mapping[str, Any], contact: Contact | None = None
+) -> dict[str, Any]:
     cleaned = dict(data)
     errors: dict[str, list[str]] = {}
     for field in PHONE_FIELDS:
@@ -111,7 +122,7 @@ def _prepare_contact(customer: Customer, data: Mapping[str, Any], contact: Conta
         if value:
             try:
                 cleaned[field] = normalize_phone(value)
-            except Exception as exc:  # noqa: BLE001 - phonenumbers' ValidationError carries the message
+            except Exception as exc:
                 errors[field] = [str(m) for m in getattr(exc, "messages", [str(exc)])]
     if isinstance(cleaned.get("name"), str):
         cleaned["name"] = to_halfwidth(cleaned["name"]).strip()
@@ -156,7 +167,9 @@ def contact_create(*, actor: User, customer: Customer, data: Mapping[str, Any]) 
 
 
 @transaction.atomic
-def contact_update(*, actor: User, contact: Contact, data: Mapping[str, Any], expected_version: int | None) -> Contact:
+def contact_update(
+    *, actor: User, contact: Contact, data: Mapping[str, Any], expected_version: int | None
+) -> Contact:
     cleaned = _prepare_contact(contact.customer, data, contact)
     return record_update(instance=contact, actor=actor, data=cleaned, expected_version=expected_version)
 
@@ -165,17 +178,19 @@ def contact_delete(*, actor: User, contact: Contact, expected_version: int | Non
     return record_soft_delete(instance=contact, actor=actor, expected_version=expected_version)
 
 
-
-
 @transaction.atomic
-def customer_part_create(*, actor: User, customer: Customer, kind: str, data: Mapping[str, Any]) -> CustomerPart:
+def customer_part_create(
+    *, actor: User, customer: Customer, kind: str, data: Mapping[str, Any]
+) -> CustomerPart:
     """Add a need, competitor, risk or department to a customer's archive (``kind`` names which)."""
     model = PART_MODELS[kind]
     cleaned = dict(data)
     parent = cleaned.get("parent")
     if kind == "department" and parent is not None and parent.customer_id != customer.pk:
-        raise ValidationFailed(_("Choose a department of this customer."),
-                               details={"parent": [_("Choose a department of this customer.")]})
+        raise ValidationFailed(
+            _("Choose a department of this customer."),
+            details={"parent": [_("Choose a department of this customer.")]},
+        )
     return record_create(instance=model(customer=customer, **cleaned), actor=actor)
 
 

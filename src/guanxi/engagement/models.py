@@ -33,22 +33,30 @@ class Stance(models.TextChoices):
 
 class Interaction(ArchiveRecord):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions")
-    contacts = models.ManyToManyField(Contact, blank=True, related_name="interactions", verbose_name=_("contacts"))
+    contacts = models.ManyToManyField(
+        Contact, blank=True, related_name="interactions", verbose_name=_("contacts")
+    )
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="interactions", verbose_name=_("our participants")
     )
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTBOUND
+    )
     topic = models.CharField(_("topic"), max_length=200)
     content = models.TextField(_("what was said"), blank=True)
     stance = models.CharField(_("customer's stance"), max_length=20, choices=Stance.choices, blank=True)
     feedback = models.TextField(_("feedback, doubts and objections"), blank=True)
     agreements = models.TextField(_("agreements reached"), blank=True)
     next_contact_on = models.DateField(_("next contact on"), null=True, blank=True)
-    next_contact_channel = models.CharField(_("next contact by"), max_length=20, choices=Channel.choices, blank=True)
+    next_contact_channel = models.CharField(
+        _("next contact by"), max_length=20, choices=Channel.choices, blank=True
+    )
     is_non_sales = models.BooleanField(
-        _("non-sales contact"), default=False, help_text=_("Care, greetings and events are counted separately.")
+        _("non-sales contact"),
+        default=False,
+        help_text=_("Care, greetings and events are counted separately."),
     )
 
     class Meta:
@@ -85,10 +93,18 @@ class Task(ArchiveRecord):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("owner")
     )
-    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     interaction = models.ForeignKey(
-        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks",
+        Interaction,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
         verbose_name=_("from interaction"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices, default=TaskKind.FOLLOW_UP)
@@ -102,7 +118,9 @@ class Task(ArchiveRecord):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         constraints = [
-            models.UniqueConstraint(fields=["dedupe_key"], condition=Q(dedupe_key__isnull=False), name="task_dedupe")
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=Q(dedupe_key__isnull=False), name="task_dedupe"
+            )
         ]
         indexes = [models.Index(fields=["owner", "status", "due_on"])]
 

@@ -35,7 +35,8 @@ def _check_contacts(customer: Customer, contacts: Iterable[Contact]) -> list[Con
     contacts = list(contacts)
     if any(c.customer_id != customer.pk for c in contacts):
         raise ValidationFailed(
-            _("Choose contacts of this customer."), details={"contacts": [_("Choose contacts of this customer.")]}
+            _("Choose contacts of this customer."),
+            details={"contacts": [_("Choose contacts of this customer.")]},
         )
     return contacts
 
@@ -63,7 +64,11 @@ def interaction_log(
     if fields["occurred_at"] > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationFailed(
             _("An interaction cannot be in the future; plan it as the next contact instead."),
-            details={"occurred_at": [_("An interaction cannot be in the future; plan it as the next contact instead.")]},
+            details={
+                "occurred_at": [
+                    _("An interaction cannot be in the future; plan it as the next contact instead.")
+                ]
+            },
         )
     next_on = fields.get("next_contact_on")
     if next_on and next_on < timezone.localdate():
@@ -78,23 +83,45 @@ def interaction_log(
     for item in action_items:
         owner = item.owner or actor
         if owner.pk != actor.pk and not can_own_customers(actor, owner):
-            raise ValidationFailed(_("You cannot give a task to that user."),
-                                   details={"action_items": [_("You cannot give a task to that user.")]})
-        task_create(actor=actor, data={
-            "title": item.title, "due_on": item.due_on, "owner": owner, "customer": customer,
-            "interaction": interaction, "kind": TaskKind.ACTION_ITEM,
-        })
+            raise ValidationFailed(
+                _("You cannot give a task to that user."),
+                details={"action_items": [_("You cannot give a task to that user.")]},
+            )
+        task_create(
+            actor=actor,
+            data={
+                "title": item.title,
+                "due_on": item.due_on,
+                "owner": owner,
+                "customer": customer,
+                "interaction": interaction,
+                "kind": TaskKind.ACTION_ITEM,
+            },
+        )
     if next_on:
         channel = interaction.get_next_contact_channel_display() if interaction.next_contact_channel else ""
         title = _("Contact %(customer)s again") % {"customer": customer.name}
         if channel:
-            title = _("Contact %(customer)s again (%(channel)s)") % {"customer": customer.name, "channel": channel}
-        task_create(actor=actor, data={
-            "title": title, "due_on": next_on, "owner": customer.owner or actor, "customer": customer,
-            "contact": contacts[0] if contacts else None, "interaction": interaction, "kind": TaskKind.FOLLOW_UP,
-        })
+            title = _("Contact %(customer)s again (%(channel)s)") % {
+                "customer": customer.name,
+                "channel": channel,
+            }
+        task_create(
+            actor=actor,
+            data={
+                "title": title,
+                "due_on": next_on,
+                "owner": customer.owner or actor,
+                "customer": customer,
+                "contact": contacts[0] if contacts else None,
+                "interaction": interaction,
+                "kind": TaskKind.FOLLOW_UP,
+            },
+        )
     if archive_changes:
-        customer_update(actor=actor, customer=customer, data=archive_changes, expected_version=archive_version)
+        customer_update(
+            actor=actor, customer=customer, data=archive_changes, expected_version=archive_version
+        )
     # A derived field: moved forward directly so it never collides with somebody's edit of the archive.
     Customer.all_objects.filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=interaction.occurred_at), pk=customer.pk
@@ -138,8 +165,10 @@ def _check_may_change(actor: User, task: Task) -> None:
 def task_update(*, actor: User, task: Task, data: Mapping[str, Any], expected_version: int | None) -> Task:
     _check_may_change(actor, task)
     if "owner" in data and data["owner"].pk != task.owner_id and not can_own_customers(actor, data["owner"]):
-        raise ValidationFailed(_("You cannot give a task to that user."),
-                               details={"owner": [_("You cannot give a task to that user.")]})
+        raise ValidationFailed(
+            _("You cannot give a task to that user."),
+            details={"owner": [_("You cannot give a task to that user.")]},
+        )
     return record_update(instance=task, actor=actor, data=data, expected_version=expected_version)
 
 
@@ -150,20 +179,28 @@ def task_complete(*, actor: User, task: Task, result: str, expected_version: int
     if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
         raise ValidationFailed(_("This task is already closed."), code="task_closed")
     return record_update(
-        instance=task, actor=actor, expected_version=expected_version,
+        instance=task,
+        actor=actor,
+        expected_version=expected_version,
         data={"status": TaskStatus.DONE, "result": result.strip(), "completed_at": timezone.now()},
     )
 
 
 @transaction.atomic
-def task_snooze(*, actor: User, task: Task, until: datetime.date, expected_version: int | None = None) -> Task:
+def task_snooze(
+    *, actor: User, task: Task, until: datetime.date, expected_version: int | None = None
+) -> Task:
     """Move an open task to a later day."""
     _check_may_change(actor, task)
     if not task.is_open:
         raise ValidationFailed(_("This task is already closed."), code="task_closed")
     if until <= timezone.localdate():
-        raise ValidationFailed(_("Snooze to a day after today."), details={"due_on": [_("Snooze to a day after today.")]})
+        raise ValidationFailed(
+            _("Snooze to a day after today."), details={"due_on": [_("Snooze to a day after today.")]}
+        )
     return record_update(
-        instance=task, actor=actor, expected_version=expected_version,
+        instance=task,
+        actor=actor,
+        expected_version=expected_version,
         data={"status": TaskStatus.SNOOZED, "due_on": until},
     )

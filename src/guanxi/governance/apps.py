@@ -12,4 +12,6 @@ class GovernanceConfig(AppConfig):
 
         signals.user_logged_in.connect(auth_events.on_login, dispatch_uid="guanxi_audit_login")
         signals.user_logged_out.connect(auth_events.on_logout, dispatch_uid="guanxi_audit_logout")
-        signals.user_login_failed.connect(auth_events.on_login_failed, dispatch_uid="guanxi_audit_login_failed")
+        signals.user_login_failed.connect(
+            auth_events.on_login_failed, dispatch_uid="guanxi_audit_login_failed"
+        )

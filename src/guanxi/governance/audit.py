@@ -47,7 +47,7 @@ def audit_record(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_role=getattr(actor, "role", "") or "",
         action=action,
-        object_type=object_type or (obj._meta.model_name if obj is not None else ""),
+        object_type=object_type or (str(obj._meta.model_name) if obj is not None else ""),
         object_id=object_id or (str(obj.pk) if obj is not None else ""),
         object_version=getattr(obj, "version", None),
         result=result,

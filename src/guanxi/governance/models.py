@@ -20,7 +20,9 @@ class AuditQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     ts = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_role = models.CharField(max_length=20, blank=True)
     action = models.CharField(_("action"), max_length=40)
     object_type = models.CharField(max_length=40)
@@ -35,6 +37,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.ts:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
@@ -52,6 +57,9 @@ class FieldChange(models.Model):
     new_value = models.TextField(blank=True)
 
     objects = AuditQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.field
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:

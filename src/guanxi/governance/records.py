@@ -6,7 +6,7 @@ the same transaction as the change.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,15 +19,14 @@ from guanxi.core.models import ArchiveRecord
 
 from .audit import audit_record, model_snapshot
 
-R = TypeVar("R", bound=ArchiveRecord)
-
 _BOOKKEEPING = {"id", "created_at", "updated_at", "created_by", "updated_by", "version", "deleted_at"}
 
 
 def audited_fields(model: type[models.Model]) -> list[str]:
     """Return the concrete, non-bookkeeping fields of a model: the ones whose history we keep."""
     return [
-        f.name for f in model._meta.concrete_fields
+        f.name
+        for f in model._meta.concrete_fields
         if f.name not in _BOOKKEEPING and not f.name.startswith("search_")
     ]
 
@@ -46,18 +45,20 @@ def full_clean_or_raise(instance: models.Model, exclude: Iterable[str] | None = 
 
 
 @transaction.atomic
-def record_create(*, instance: R, actor: Any, exclude_validation: Iterable[str] = ()) -> R:
+def record_create[R: ArchiveRecord](*, instance: R, actor: Any, exclude_validation: Iterable[str] = ()) -> R:
     """Validate and insert ``instance``, and audit every field it was given."""
     instance.created_by = actor
     instance.updated_by = actor
     full_clean_or_raise(instance, exclude=exclude_validation)
     instance.save()
     fields = audited_fields(type(instance))
-    audit_record(actor=actor, action="create", obj=instance, before={}, after=model_snapshot(instance, fields))
+    audit_record(
+        actor=actor, action="create", obj=instance, before={}, after=model_snapshot(instance, fields)
+    )
     return instance
 
 
-def lock_current(model: type[R], pk: Any) -> R:
+def lock_current[R: ArchiveRecord](model: type[R], pk: Any) -> R:
     try:
         return model.objects.select_for_update().get(pk=pk)
     except model.DoesNotExist as exc:
@@ -65,8 +66,12 @@ def lock_current(model: type[R], pk: Any) -> R:
 
 
 @transaction.atomic
-def record_update(
-    *, instance: R, actor: Any, data: Mapping[str, Any], expected_version: int | None,
+def record_update[R: ArchiveRecord](
+    *,
+    instance: R,
+    actor: Any,
+    data: Mapping[str, Any],
+    expected_version: int | None,
     exclude_validation: Iterable[str] = (),
 ) -> R:
     """Apply ``data`` to the saved record if nobody changed it since ``expected_version``.
@@ -78,7 +83,8 @@ def record_update(
     if expected_version is not None and current.version != expected_version:
         raise VersionConflict(
             _("Someone else saved this record after you opened it. Compare both versions and save again."),
-            current=current, current_version=current.version,
+            current=current,
+            current_version=current.version,
         )
     fields = [name for name in data if name in audited_fields(model)]
     before = model_snapshot(current, fields)
@@ -91,8 +97,10 @@ def record_update(
     if not changed:
         return current
     now = timezone.now()
-    values = {model._meta.get_field(n).attname: getattr(current, model._meta.get_field(n).attname)  # type: ignore[union-attr]
-              for n in changed + extra}
+    values = {
+        model._meta.get_field(n).attname: getattr(current, model._meta.get_field(n).attname)  # type: ignore[union-attr]
+        for n in changed + extra
+    }
     # The version in the WHERE clause is what makes this safe on SQLite, where row locks do nothing.
     updated = model.all_objects.filter(pk=current.pk, version=current.version).update(
         **values, version=F("version") + 1, updated_at=now, updated_by=actor
@@ -101,25 +109,32 @@ def record_update(
         fresh = model.all_objects.get(pk=current.pk)
         raise VersionConflict(
             _("Someone else saved this record after you opened it. Compare both versions and save again."),
-            current=fresh, current_version=fresh.version,
+            current=fresh,
+            current_version=fresh.version,
         )
     current.version += 1
     current.updated_at = now
     current.updated_by = actor
-    audit_record(actor=actor, action="update", obj=current,
-                 before={n: before[n] for n in changed}, after={n: after[n] for n in changed})
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=current,
+        before={n: before[n] for n in changed},
+        after={n: after[n] for n in changed},
+    )
     return current
 
 
 @transaction.atomic
-def record_soft_delete(*, instance: R, actor: Any, expected_version: int | None) -> R:
+def record_soft_delete[R: ArchiveRecord](*, instance: R, actor: Any, expected_version: int | None) -> R:
     """Mark the record deleted (it stays in the recycle bin), refusing a stale version."""
     model = type(instance)
     current = lock_current(model, instance.pk)
     if expected_version is not None and current.version != expected_version:
         raise VersionConflict(
             _("Someone else saved this record after you opened it. Compare both versions and save again."),
-            current=current, current_version=current.version,
+            current=current,
+            current_version=current.version,
         )
     now = timezone.now()
     model.all_objects.filter(pk=current.pk, version=current.version).update(

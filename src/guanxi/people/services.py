@@ -16,10 +16,18 @@ def team_create(*, name: str, parent: Team | None = None, manager: User | None =
 
 @transaction.atomic
 def user_create(
-    *, username: str, password: str | None, role: str = Role.REP, team: Team | None = None,
-    display_name: str = "", email: str = "", language: str = "zh-hans",
+    *,
+    username: str,
+    password: str | None,
+    role: str = Role.REP,
+    team: Team | None = None,
+    display_name: str = "",
+    email: str = "",
+    language: str = "zh-hans",
 ) -> User:
-    user = User(username=username, role=role, team=team, display_name=display_name, email=email, language=language)
+    user = User(
+        username=username, role=role, team=team, display_name=display_name, email=email, language=language
+    )
     if password:
         user.set_password(password)
     else:

@@ -10,7 +10,9 @@ class ContextWordValidator:
     def validate(self, password: str, user: object = None) -> None:
         lowered = password.lower()
         if any(word in lowered for word in CONTEXT_WORDS):
-            raise ValidationError(_("The password must not contain the product's name or common sales words."))
+            raise ValidationError(
+                _("The password must not contain the product's name or common sales words.")
+            )
 
     def get_help_text(self) -> str:
         return _("Your password must not contain the product's name or common sales words.")

@@ -24,8 +24,14 @@ class Command(BaseCommand):
             for run in scheduler_tick():
                 self.stdout.write(f"periodic job {run.name} {run.day}: {run.status}")
             Worker(
-                queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
             ).run()
             if options["once"]:
                 return
