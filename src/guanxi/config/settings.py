@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "guanxi.governance",
     "guanxi.customers",
     "guanxi.engagement",
+    "guanxi.sales",
+    "guanxi.insights",
     "guanxi.web",
     "guanxi.api",
 ]
@@ -148,6 +150,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = GUANXI_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders in the embedded mode, but wants the folder
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -204,6 +207,10 @@ LOGGING = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GUANXI_SCHEDULE = "guanxi.config.schedule.PERIODIC_JOBS"
+
+# The CJK font embedded in PDFs (the archive dossier); empty means "look in the usual Debian paths".
+GUANXI_CJK_FONT = os.environ.get("GUANXI_CJK_FONT", "")
+GUANXI_CJK_FONT_BOLD = os.environ.get("GUANXI_CJK_FONT_BOLD", "")
 
 # Paging limits shared by the web and the API.
 GUANXI_PAGE_SIZE = 25

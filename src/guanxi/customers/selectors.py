@@ -15,7 +15,7 @@ from guanxi.governance.scope import visible
 from .models import PART_MODELS, Contact, Customer
 
 SORTS = {
-    "name": ("name", "id"),
+    "name": ("search_pinyin", "id"),  # pinyin order, as Chinese readers expect
     "-updated": ("-updated_at", "-id"),
     "grade": ("grade", "name", "id"),
     "-last_contact": ("-last_contact_at", "id"),
@@ -148,7 +148,7 @@ def customer_360(*, user: Any, pk: Any) -> dict[str, Any]:
         "needs": list(customer.needs.all()),
         "competitors": list(customer.competitors.all()),
         "risks": list(customer.risks.all()),
-        "departments": list(customer.departments.all()),
+        "departments": list(customer.departments.select_related("parent")),
         "collaborators": list(customer.collaborators.all()),
     }
 

@@ -56,8 +56,14 @@ def visible(queryset: QuerySet, user: Any, via: str = "") -> QuerySet:
 
 
 def can_own_customers(actor: Any, new_owner: Any) -> bool:
-    """Tell whether ``actor`` may hand a customer to ``new_owner``."""
+    """Tell whether ``actor`` may hand a customer to ``new_owner``.
+
+    The director hands customers to anybody, a manager within the team subtree they lead, a rep only to
+    themselves; the archive administrator maintains archives but never changes ownership (AZ-02).
+    """
     if new_owner is None or not new_owner.is_active or new_owner.role == Role.ADMIN:
+        return False
+    if actor.role == Role.ARCHIVIST:
         return False
     if actor.role == Role.DIRECTOR:
         return True
@@ -68,3 +74,24 @@ def can_own_customers(actor: Any, new_owner: Any) -> bool:
         team_path = new_owner.team.path if new_owner.team_id else ""
         return any(team_path.startswith(p) for p in paths)
     return new_owner.pk == actor.pk
+
+
+def owner_candidates(actor: Any, current_owner_id: int | None = None) -> QuerySet:
+    """Return the users ``actor`` may hand a customer to (``can_own_customers`` as one query), plus the
+    current owner, since keeping the owner is no change."""
+    from guanxi.people.models import User
+
+    users = User.objects.filter(is_active=True).exclude(role=Role.ADMIN).select_related("team")
+    if actor.role == Role.DIRECTOR:
+        condition = Q()
+    elif actor.role == Role.MANAGER:
+        condition = Q(pk=actor.pk)
+        for path in managed_team_paths(actor):
+            condition |= Q(team__path__startswith=path)
+    elif actor.role == Role.ARCHIVIST:
+        condition = Q(pk__in=[])
+    else:
+        condition = Q(pk=actor.pk)
+    if current_owner_id is not None:
+        condition |= Q(pk=current_owner_id)
+    return users.filter(condition).order_by("team__path", "username")
