@@ -12,4 +12,35 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         at=datetime.time(3, 0),
         description="Forget periodic-job bookkeeping older than 90 days.",
     ),
+    PeriodicJob(
+        name="contact_policy_check",
+        func="guanxi.engagement.jobs.contact_policy_check",
+        at=datetime.time(5, 30),
+        description="Follow-ups for customers past their contact interval; escalations past twice.",
+    ),
+    PeriodicJob(
+        name="care_reminders",
+        func="guanxi.engagement.jobs.care_reminders",
+        at=datetime.time(5, 40),
+        description="Care tasks for birthdays, important dates, anniversaries and festivals ahead.",
+    ),
+    PeriodicJob(
+        name="cadence_steps",
+        func="guanxi.engagement.jobs.cadence_steps",
+        at=datetime.time(5, 50),
+        description="Tasks of cadence steps whose day has come.",
+    ),
+    # After the rules above, so the morning e-mail lists what they created.
+    PeriodicJob(
+        name="daily_digest",
+        func="guanxi.engagement.jobs.daily_digest",
+        at=datetime.time(7, 30),
+        description="Each user's morning e-mail: overdue and today's tasks, care dates ahead.",
+    ),
+    PeriodicJob(
+        name="insights_refresh",
+        func="guanxi.insights.jobs.insights_refresh",
+        at=datetime.time(2, 0),
+        description="Customer value snapshots as of yesterday: RFM, ABC, BG/NBD, CLV, stages, value alerts.",
+    ),
 ]

@@ -150,7 +150,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = GUANXI_HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders in the embedded mode, but wants the folder
+STATIC_ROOT.mkdir(
+    exist_ok=True
+)  # WhiteNoise serves from the finders in the embedded mode, but wants the folder
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -98,6 +98,8 @@ class Customer(ArchiveRecord):
     lifecycle_stage = models.CharField(
         _("lifecycle stage"), max_length=20, choices=c.LifecycleStage.choices, blank=True, db_index=True
     )
+    # Set when someone chooses the stage by hand; the nightly inference then leaves it alone.
+    lifecycle_stage_locked = models.BooleanField(_("lifecycle stage set by hand"), default=False)
     relationship_level = models.CharField(
         _("relationship level"), max_length=20, choices=c.RelationshipLevel.choices, blank=True
     )
@@ -119,6 +121,13 @@ class Customer(ArchiveRecord):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True, db_index=True)
+    contact_interval_days = models.PositiveSmallIntegerField(
+        _("contact every (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Leave empty to follow the contact policy of the customer's grade."),
+    )
     # search keys maintained by the services
     search_pinyin = models.CharField(max_length=400, blank=True, editable=False)
 
@@ -130,6 +139,7 @@ class Customer(ArchiveRecord):
                 fields=["credit_code"],
                 condition=Q(deleted_at__isnull=True) & ~Q(credit_code=""),
                 name="customer_credit_code_unique_live",
+                violation_error_message=_("Another customer already has this unified social credit code."),
             ),
         ]
         indexes = [
@@ -225,6 +235,9 @@ class Risk(ArchiveRecord):
                 fields=["customer", "category"],
                 condition=Q(deleted_at__isnull=True),
                 name="risk_one_per_category",
+                violation_error_message=_(
+                    "This customer already has a risk of this category; edit that one."
+                ),
             )
         ]
 

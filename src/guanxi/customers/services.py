@@ -81,6 +81,13 @@ def customer_update(
     cleaned = _prepare_customer(data)
     if "owner" in cleaned and cleaned["owner"] != customer.owner:
         _owner_or_refuse(actor, cleaned["owner"])
+    if (
+        "lifecycle_stage" in cleaned
+        and "lifecycle_stage_locked" not in cleaned
+        and cleaned["lifecycle_stage"] != customer.lifecycle_stage
+    ):
+        # A stage chosen by hand wins over the nightly inference until someone releases it.
+        cleaned["lifecycle_stage_locked"] = bool(cleaned["lifecycle_stage"])
     if "name" in cleaned or "short_name" in cleaned:
         cleaned["search_pinyin"] = _search_key(
             cleaned.get("name", customer.name), cleaned.get("short_name", customer.short_name)

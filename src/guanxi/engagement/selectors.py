@@ -42,9 +42,11 @@ def tasks_visible(user: Any) -> QuerySet[Task]:
 
 
 def task_list(
-    *, user: Any, mine: bool = True, status: str = "open", customer_id: int | None = None
+    *, user: Any, mine: bool = True, status: str = "open", customer_id: int | None = None, q: str = ""
 ) -> QuerySet[Task]:
     qs = tasks_visible(user).select_related("customer", "contact", "owner")
+    if q:
+        qs = qs.filter(title__contains=q[:100])
     if mine:
         qs = qs.filter(owner_id=user.pk)
     if status == "open":

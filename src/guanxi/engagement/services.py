@@ -21,7 +21,9 @@ from guanxi.governance.records import record_create, record_soft_delete, record_
 from guanxi.governance.scope import can_own_customers
 from guanxi.people.models import Role, User
 
-from .models import Interaction, Task, TaskKind, TaskStatus
+from .cadences import cadence_advance, cadences_stop_on_reply
+from .models import Direction, Interaction, Task, TaskKind, TaskStatus
+from .notifications import notify_task_assigned
 
 
 @dataclass
@@ -126,6 +128,8 @@ def interaction_log(
     Customer.all_objects.filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=interaction.occurred_at), pk=customer.pk
     ).update(last_contact_at=interaction.occurred_at)
+    if interaction.direction == Direction.INBOUND:  # the customer answered: no more cadence touches
+        cadences_stop_on_reply(actor=actor, interaction=interaction, contacts=contacts)
     return interaction
 
 
@@ -150,7 +154,9 @@ def task_create(*, actor: User, data: Mapping[str, Any]) -> Task:
             return existing
     fields = dict(data)
     fields.setdefault("owner", actor)
-    return record_create(instance=Task(**fields), actor=actor)
+    task = record_create(instance=Task(**fields), actor=actor)
+    notify_task_assigned(task=task, actor=actor)
+    return task
 
 
 def _check_may_change(actor: User, task: Task) -> None:
@@ -169,21 +175,34 @@ def task_update(*, actor: User, task: Task, data: Mapping[str, Any], expected_ve
             _("You cannot give a task to that user."),
             details={"owner": [_("You cannot give a task to that user.")]},
         )
-    return record_update(instance=task, actor=actor, data=data, expected_version=expected_version)
+    previous_owner_id = Task.all_objects.filter(pk=task.pk).values_list("owner_id", flat=True).first()
+    task = record_update(instance=task, actor=actor, data=data, expected_version=expected_version)
+    if task.owner_id != previous_owner_id:
+        notify_task_assigned(task=task, actor=actor)
+    return task
+
+
+def task_delete(*, actor: User, task: Task, expected_version: int | None) -> Task:
+    """Move a task to the recycle bin; only its owner or their manager may."""
+    _check_may_change(actor, task)
+    return record_soft_delete(instance=task, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
 def task_complete(*, actor: User, task: Task, result: str, expected_version: int | None = None) -> Task:
-    """Close a task with what came of it."""
+    """Close a task with what came of it; a cadence step's task schedules the cadence's next step."""
     _check_may_change(actor, task)
     if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
         raise ValidationFailed(_("This task is already closed."), code="task_closed")
-    return record_update(
+    task = record_update(
         instance=task,
         actor=actor,
         expected_version=expected_version,
         data={"status": TaskStatus.DONE, "result": result.strip(), "completed_at": timezone.now()},
     )
+    if task.kind == TaskKind.CADENCE:
+        cadence_advance(actor=actor, task=task)
+    return task
 
 
 @transaction.atomic

@@ -1,8 +1,44 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from .views import account, contacts, customers, interactions, parts, search, tasks
+
+
+class PartKindConverter:
+    """The parts of a customer edited one row at a time, by their URL name."""
+
+    regex = "need|competitor|risk|department"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PartKindConverter, "partkind")
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", account.home, name="home"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", account.LogoutView.as_view(), name="logout"),
+    path("language/", account.set_language, name="set_language"),
+    path("search/", search.search_page, name="search"),
+    path("customers/", customers.customer_list_page, name="customer_list"),
+    path("customers/new/", customers.customer_create_page, name="customer_create"),
+    path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/edit/", customers.customer_edit_page, name="customer_edit"),
+    path("customers/<int:customer_pk>/contacts/new/", contacts.contact_create_page, name="contact_create"),
+    path("contacts/<int:pk>/edit/", contacts.contact_edit_page, name="contact_edit"),
+    path(
+        "customers/<int:customer_pk>/interactions/new/",
+        interactions.interaction_create_page,
+        name="interaction_create",
+    ),
+    path("customers/<int:customer_pk>/<partkind:kind>s/new/", parts.part_create_page, name="part_create"),
+    path("<partkind:kind>s/<int:pk>/edit/", parts.part_edit_page, name="part_edit"),
+    path("<partkind:kind>s/<int:pk>/delete/", parts.part_delete, name="part_delete"),
+    path("tasks/", tasks.task_list_page, name="task_list"),
+    path("tasks/<int:pk>/complete/", tasks.task_complete_action, name="task_complete"),
+    path("tasks/<int:pk>/snooze/", tasks.task_snooze_action, name="task_snooze"),
 ]

@@ -80,6 +80,20 @@ class TaskKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CareOccasion(models.TextChoices):
+    """What a care task is for; festival values are the codes of ``guanxi.core.calendar.Festival``."""
+
+    BIRTHDAY = "birthday", _("Birthday")
+    IMPORTANT_DATE = "important_date", _("Important date")
+    COMPANY_ANNIVERSARY = "company_anniversary", _("Company anniversary")
+    NEW_YEARS_DAY = "new_years_day", _("New Year's Day")
+    SPRING_FESTIVAL = "spring_festival", _("Spring Festival")
+    LANTERN_FESTIVAL = "lantern_festival", _("Lantern Festival")
+    DRAGON_BOAT_FESTIVAL = "dragon_boat_festival", _("Dragon Boat Festival")
+    MID_AUTUMN_FESTIVAL = "mid_autumn_festival", _("Mid-Autumn Festival")
+    NATIONAL_DAY = "national_day", _("National Day")
+
+
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
@@ -111,6 +125,8 @@ class Task(ArchiveRecord):
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     result = models.TextField(_("result"), blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Set on care tasks: which greeting template fits (SPEC §4.2 care calendar).
+    occasion = models.CharField(_("occasion"), max_length=30, choices=CareOccasion.choices, blank=True)
     # Rules that generate tasks set a key (rule + subject + date) so a second run makes no duplicate.
     dedupe_key = models.CharField(max_length=120, null=True, blank=True, editable=False)
 

@@ -1,0 +1,1 @@
+"""One router per resource; each handler parses input, calls one selector or service, renders."""

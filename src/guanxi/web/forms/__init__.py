@@ -1,0 +1,1 @@
+"""Forms of the web interface, one module per area."""
