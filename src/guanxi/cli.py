@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SETTINGS = "guanxi.config.settings"
+DJANGO_COMMANDS = {"worker", "jobs", "import", "insights"}
 WSGI_APP = "guanxi.config.wsgi:application"
 
 
@@ -338,6 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="run any Django management command, e.g. guanxi manage migrate",
         add_help=False,
     )
+    for name, text in (
+        ("worker", "run background tasks and the daily schedule until stopped"),
+        ("jobs", "run the periodic jobs once: guanxi jobs run [NAME] [--today YYYY-MM-DD]"),
+        ("import", "import a spreadsheet: guanxi import orders FILE [--dry-run] [--as USER]"),
+        ("insights", "recompute customer insights: guanxi insights refresh | clv"),
+    ):
+        commands.add_parser(name, help=text, add_help=False)
     return parser
 
 
@@ -348,6 +356,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] == "manage":
             # Everything after "manage" belongs to Django, including --help.
             return command_manage(argv[1:])
+        if argv and argv[0] in DJANGO_COMMANDS:
+            # `guanxi worker`, `guanxi jobs run …`, `guanxi import orders …`, `guanxi insights refresh` are
+            # management commands of the same name.
+            return command_manage(argv)
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
