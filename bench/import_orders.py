@@ -58,7 +58,7 @@ def write_csv(
                     f"{amount:.2f}".translate(FULL_WIDTH),
                 )
             row = [
-                f"IMP{i + 1:08d}",
+                f"{'IMP' if lines else 'IMN'}{i + 1:08d}",  # different numbers: both files import
                 f"客户{customer:06d}有限公司",
                 day_text,
                 f"P{rng.randint(1, products):04d}",

@@ -152,6 +152,8 @@ def exec_gunicorn(host: str, port: int, workers: int) -> None:
         # Newer gunicorns open a control socket in the home directory; two servers would share it.
         argv.append("--no-control-socket")
     say(f"serving on {public_url(host, port)} with gunicorn ({workers} workers); stop with Ctrl+C")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print("Other machines must use a host name listed in GUANXI_ALLOWED_HOSTS, or Django answers 400.")
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments
@@ -227,11 +229,10 @@ def command_demo(args: argparse.Namespace) -> int:
     print_logins(result.users, password if result.password_changed else None)
     url = public_url(args.host, args.port)
     if args.no_serve:
-        print(f"\nStart the server with:  guanxi serve --port {args.port}   then open {url}")
+        host = "" if args.host == "127.0.0.1" else f" --host {args.host}"
+        print(f"\nStart the server with:  guanxi serve{host} --port {args.port}   then open {url}")
         return 0
     print(f"\nOpen {url} and sign in as rep1 (a sales rep), manager1 (rep1's manager) or director.")
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print("Other machines must reach it by a name listed in GUANXI_ALLOWED_HOSTS.")
     exec_gunicorn(args.host, args.port, default_workers())
     return 0  # pragma: no cover - exec does not return
 

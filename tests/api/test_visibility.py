@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from guanxi.customers.models import Contact, Customer
-from guanxi.engagement.models import Interaction, Task
+from guanxi.engagement.models import CadenceEnrollment, Interaction, Notification, Task
 from guanxi.engagement.selectors import tasks_visible
 from guanxi.governance.scope import visible
 
@@ -277,11 +277,36 @@ def _scoped_ids(path: str, user) -> set[int]:
         return set(visible(queryset, user, via="customer").values_list("pk", flat=True))
     if path == "/tasks":
         return set(tasks_visible(user).values_list("pk", flat=True))
+    open_tasks = tasks_visible(user).filter(status__in=("open", "snoozed"))
+    if path == "/agenda/today":
+        today = timezone.localdate()
+        mine = open_tasks.filter(owner=user)
+        return set(mine.filter(due_on__lte=today).values_list("pk", flat=True)) | set(
+            mine.filter(kind="care").values_list("pk", flat=True)
+        )
+    if path == "/care/upcoming":
+        today = timezone.localdate()
+        window = (today, today + datetime.timedelta(days=60))
+        return set(open_tasks.filter(kind="care", due_on__range=window).values_list("pk", flat=True))
+    if path == "/notifications":
+        return set(Notification.objects.filter(user=user).values_list("pk", flat=True))
+    if path == "/cadence-enrollments":
+        queryset = CadenceEnrollment.objects.filter(contact__customer__deleted_at__isnull=True)
+        return set(visible(queryset, user, via="contact__customer").values_list("pk", flat=True))
     raise AssertionError(f"no scope known for {path}; add it here")
 
 
 # The query string that widens each list to everything the caller may see.
-LIST_ENDPOINTS = {"/customers": "", "/contacts": "", "/interactions": "", "/tasks": "mine=false&status="}
+LIST_ENDPOINTS = {
+    "/customers": "",
+    "/contacts": "",
+    "/interactions": "",
+    "/tasks": "mine=false&status=",
+    "/agenda/today": "",
+    "/care/upcoming": "mine=false&days=60",
+    "/notifications": "",
+    "/cadence-enrollments": "status=",
+}
 
 
 @pytest.fixture
@@ -293,6 +318,13 @@ def crowded(org, world):
         InteractionFactory(customer=customer, created_by=owner)
         TaskFactory(owner=owner, customer=customer)
         TaskFactory(owner=owner)
+        TaskFactory(
+            owner=owner,
+            customer=customer,
+            kind="care",
+            due_on=timezone.localdate() + datetime.timedelta(days=2),
+        )
+        Notification.objects.create(user=owner, kind="task_assigned", title="x")
     shared = CustomerFactory(owner=org.rep_c)
     shared.collaborators.add(org.rep_a)
     ContactFactory(customer=shared)
@@ -309,6 +341,8 @@ def test_every_list_endpoint_in_the_schema_has_a_scope_check(org):
         if get is None or "{" in path:
             continue
         ref = get["responses"]["200"]["content"]["application/json"]["schema"].get("$ref", "")
+        if not ref:  # a plain array (e.g. /cadences, the same for everyone), not a page
+            continue
         properties = schema["components"]["schemas"][ref.split("/")[-1]]["properties"]
         if {"items", "count"} <= set(properties):
             lists.add(path.removeprefix(API))

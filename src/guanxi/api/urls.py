@@ -1,7 +1,7 @@
 """The REST API at ``/api/v1/`` (SPEC §5.3): its routers, mounted by ``guanxi.config.urls``."""
 
 from .application import GuanxiAPI
-from .routers import contacts, customers, interactions, people, tasks
+from .routers import contacts, customers, interactions, people, relationship, tasks
 
 api = GuanxiAPI(
     title="guanxi API",
@@ -19,3 +19,4 @@ api.add_router("", customers.router)
 api.add_router("", contacts.router)
 api.add_router("", interactions.router)
 api.add_router("", tasks.router)
+api.add_router("", relationship.router)

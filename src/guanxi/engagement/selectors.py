@@ -38,7 +38,7 @@ def tasks_visible(user: Any) -> QuerySet[Task]:
     if user is None or not user.is_authenticated or not user.is_active:
         return Task.objects.none()
     scoped = Q(customer__isnull=False, customer__deleted_at__isnull=True) & customer_q(user, via="customer")
-    return Task.objects.filter(Q(owner_id=user.pk) | Q(pk__in=Task.objects.filter(scoped).values("pk")))
+    return Task.objects.filter(Q(owner_id=user.pk) | scoped)
 
 
 def task_list(

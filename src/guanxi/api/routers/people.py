@@ -13,7 +13,8 @@ from guanxi.people.services import api_token_create, api_token_revoke
 from ..auth import AuthedRequest, bearer_auth
 from ..errors import ApiError, not_authenticated_message
 from ..schemas.common import error_responses
-from ..schemas.people import MeOut, TokenCreateIn, TokenOut
+from ..schemas.people import TokenCreateIn, TokenOut
+from ..schemas.relationship import MeOut
 
 router = Router(tags=["auth"])
 
@@ -49,5 +50,9 @@ def token_revoke(request: AuthedRequest) -> Status:
 
 @router.get("/me", response={200: MeOut, **error_responses()})
 def me(request: AuthedRequest) -> object:
-    """The signed-in user: who they are, their role, team and language."""
+    """The signed-in user: who they are, their role, team and language.
+
+    ``calendar_feed_url`` is null: the feed's token is stored only as a hash, so its URL is shown once, by
+    ``POST /me/calendar-feed``.
+    """
     return request.auth
