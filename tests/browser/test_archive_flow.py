@@ -46,6 +46,8 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form.stack button[type=submit]")
+    page.wait_for_url(re.compile(r"/today/$"))  # a rep's day starts with whom to contact today
+    page.click(".mainnav a[href='/customers/']")
     page.wait_for_url(re.compile(r"/customers/$"))
 
 

@@ -17,13 +17,13 @@ def test_given_anonymous_when_opening_login_then_chinese_page_with_django_labels
     assert "密码" in html
 
 
-def test_given_right_password_when_signing_in_then_customers(org):
+def test_given_right_password_when_signing_in_then_the_today_page(org):
     client = Client()
 
     response = client.post("/login/", {"username": "rep_a", "password": TEST_PASSWORD})
 
     assert response.status_code == 302
-    assert client.get(response["Location"])["Location"] == "/customers/"
+    assert client.get(response["Location"])["Location"] == "/today/"
 
 
 def test_given_wrong_password_when_signing_in_then_error_and_no_session(org):

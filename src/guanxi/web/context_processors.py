@@ -4,10 +4,17 @@ from django.http import HttpRequest
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Counts shown in the navigation bar."""
+    """Counts and links shown in the navigation bar."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from guanxi.engagement.notifications import notification_unread_count
     from guanxi.engagement.selectors import open_task_count
 
-    return {"nav_open_tasks": open_task_count(user)}
+    from .views.team import sees_team_follow_up
+
+    return {
+        "nav_open_tasks": open_task_count(user),
+        "nav_unread": notification_unread_count(user),
+        "nav_team_follow_up": sees_team_follow_up(user),
+    }

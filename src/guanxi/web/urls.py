@@ -1,6 +1,20 @@
 from django.urls import path, register_converter
 
-from .views import account, contacts, customers, interactions, parts, search, tasks
+from .views import (
+    account,
+    contacts,
+    customers,
+    exports,
+    inbox,
+    interactions,
+    me,
+    parts,
+    relationship_map,
+    search,
+    tasks,
+    team,
+    today,
+)
 
 
 class PartKindConverter:
@@ -41,4 +55,30 @@ urlpatterns = [
     path("tasks/", tasks.task_list_page, name="task_list"),
     path("tasks/<int:pk>/complete/", tasks.task_complete_action, name="task_complete"),
     path("tasks/<int:pk>/snooze/", tasks.task_snooze_action, name="task_snooze"),
+    path("today/", today.today_page, name="today"),
+    path("today/care/<int:pk>/greeted/", today.care_greeted_action, name="care_greeted"),
+    path("team/follow-up/", team.team_follow_up_page, name="team_follow_up"),
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("inbox/read-all/", inbox.notification_read_all_action, name="notification_read_all"),
+    path("inbox/<int:pk>/read/", inbox.notification_read_action, name="notification_read"),
+    path("customers/<int:pk>/map/", relationship_map.relationship_map_page, name="relationship_map"),
+    path(
+        "customers/<int:pk>/map/counterparts/",
+        relationship_map.counterpart_set_action,
+        name="counterpart_set",
+    ),
+    path(
+        "contacts/<int:pk>/relationship/",
+        relationship_map.relationship_status_action,
+        name="relationship_status",
+    ),
+    path(
+        "contacts/<int:pk>/counterparts/<int:user_pk>/remove/",
+        relationship_map.counterpart_remove_action,
+        name="counterpart_remove",
+    ),
+    path("customers/<int:pk>/dossier.pdf", exports.dossier_download, name="dossier_pdf"),
+    path("calendar/<str:token>.ics", exports.calendar_feed, name="calendar_feed"),
+    path("me/", me.settings_page, name="me"),
+    path("me/calendar/", me.calendar_feed_action, name="calendar_feed_action"),
 ]

@@ -24,7 +24,7 @@ class LogoutView(auth_views.LogoutView):
 @require_GET
 @member_view
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("web:customer_list")
+    return redirect("web:today")
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
