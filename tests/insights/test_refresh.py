@@ -208,3 +208,11 @@ def test_given_old_daily_snapshots_when_forgetting_then_month_ends_and_recent_da
     assert forget_old_snapshots(today=datetime.date(2026, 11, 24)) == 3  # the three customers of 2025-06-15
     kept = sorted(set(CustomerSnapshot.objects.values_list("as_of", flat=True)))
     assert kept == [datetime.date(2025, 6, 30), datetime.date(2025, 7, 10), AS_OF]
+
+
+@pytest.mark.django_db
+def test_given_an_empty_archive_when_refreshing_then_a_run_without_models():
+    run = refresh_insights(as_of=AS_OF)
+    assert (run.customers, run.customers_with_orders, CustomerSnapshot.objects.count()) == (0, 0, 0)
+    assert run.bgnbd == {"customers": 0, "error": "BG/NBD needs at least one customer with a repeat purchase"}
+    assert run.counts["affinity_pairs"] == 0
