@@ -178,3 +178,10 @@ def test_given_department_of_another_customer_when_adding_then_refused(org):
             kind="department",
             data={"name": "采购一科", "parent": foreign},
         )
+
+
+def test_given_nul_in_a_name_when_creating_then_refused_on_every_database(org):
+    with pytest.raises(ValidationFailed) as caught:
+        contact_create(actor=org.rep_a, customer=org.cust_a, data={"name": "王\x00芳"})
+    assert "name" in caught.value.details
+    assert not Contact.objects.filter(customer=org.cust_a).exists()

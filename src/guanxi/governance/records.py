@@ -38,6 +38,14 @@ def validation_failed(error: ValidationError) -> ValidationFailed:
 
 
 def full_clean_or_raise(instance: models.Model, exclude: Iterable[str] | None = None) -> None:
+    # NUL cannot be stored by PostgreSQL and has no business in any text: refuse it on every database.
+    with_nul = {
+        f.name: [_("Text must not contain NUL characters.")]
+        for f in instance._meta.concrete_fields
+        if isinstance(getattr(instance, f.attname, None), str) and "\x00" in getattr(instance, f.attname)
+    }
+    if with_nul:
+        raise ValidationFailed(next(iter(with_nul.values()))[0], details=with_nul)
     try:
         instance.full_clean(exclude=list(exclude or []))
     except ValidationError as error:
