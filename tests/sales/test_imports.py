@@ -339,17 +339,21 @@ def test_given_failure_in_the_middle_of_writing_when_importing_then_nothing_is_l
         ["华为技术有限公司", "2026-11-01", str(i)] for i in range(1, 1000)
     ]
     path = write_csv(tmp_path / "o.csv", rows)
-    real = writing.insert_text_rows
     calls = []
 
-    def failing(model, columns, rows, **options):
-        calls.append(len(rows))
-        if len(calls) == 5:  # the orders of rows 401–500
-            raise RuntimeError("disk full")
-        return real(model, columns, rows, **options)
+    def failing(real):
+        def write(model, columns, rows, **options):
+            rows = list(rows)
+            calls.append(len(rows))
+            if len(calls) == 5:  # the orders of rows 401–500
+                raise RuntimeError("disk full")
+            return real(model, columns, rows, **options)
+
+        return write
 
     monkeypatch.setattr(writing, "WRITE_CHUNK", 100)
-    monkeypatch.setattr(writing, "insert_text_rows", failing)
+    monkeypatch.setattr(writing, "insert_text_rows", failing(writing.insert_text_rows))  # SQLite
+    monkeypatch.setattr(writing, "copy_lines", failing(writing.copy_lines))  # PostgreSQL
     with pytest.raises(RuntimeError):
         import_orders(path, OrderImportOptions(actor=org.rep_a, report_path=None))
     assert calls == [100, 100, 100, 100, 100]

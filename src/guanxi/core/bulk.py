@@ -55,8 +55,53 @@ def text_value(model: type[models.Model], attname: str, value: Any) -> str | Non
     return str(value)
 
 
-def _escape(value: str) -> str:
+def copy_escape(value: str) -> str:
+    """Escape text for PostgreSQL's COPY text format (backslash, tab, newline, carriage return)."""
     return value.translate(_COPY_ESCAPES) if any(c in value for c in "\\\t\n\r") else value
+
+
+_COPY_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+
+
+def copy_unescape(value: str) -> str:
+    """Undo ``copy_escape``."""
+    if "\\" not in value:
+        return value
+    out, i = [], 0
+    while i < len(value):
+        pair = value[i : i + 2]
+        if pair in _COPY_UNESCAPES:
+            out.append(_COPY_UNESCAPES[pair])
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+def copy_lines(model: type[models.Model], columns: Sequence[str], lines: Iterable[str]) -> int:
+    """PostgreSQL only: COPY ready-made text lines (tab-separated, ``copy_escape``d, ``\\N`` for NULL,
+    no trailing newline) into ``model``'s table; return how many. The fastest way in: no Python work
+    per value at all."""
+    quote = connection.ops.quote_name
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    names = ", ".join(quote(str(fields[name].column)) for name in columns)
+    count = 0
+    block: list[str] = []
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        for line in lines:
+            block.append(line)
+            if len(block) >= 5000:
+                copy.write("\n".join(block) + "\n")
+                count += len(block)
+                block = []
+        if block:
+            copy.write("\n".join(block) + "\n")
+            count += len(block)
+    return count
 
 
 def insert_text_rows(
@@ -84,7 +129,7 @@ def insert_text_rows(
                     values = ["\\N" if v is None else v for v in row]
                     for i in escaped:
                         if row[i] is not None:
-                            values[i] = _escape(row[i])  # type: ignore[arg-type]
+                            values[i] = copy_escape(row[i])  # type: ignore[arg-type]
                     block.append("\t".join(values))
                     if len(block) >= 5000:
                         copy.write("\n".join(block) + "\n")

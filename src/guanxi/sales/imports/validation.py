@@ -8,7 +8,6 @@ to a temporary spool file that pass two (``writing``) reads back; nothing is wri
 
 from __future__ import annotations
 
-import csv
 import datetime
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import numpy as np
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from guanxi.core.bulk import copy_escape, copy_unescape
 from guanxi.core.spreadsheets import CellError, ErrorReport, FileFacts, Header, find_header, open_rows
 from guanxi.core.validators import normalize_credit_code
 from guanxi.customers.models import Customer
@@ -82,7 +82,6 @@ class Validation:
         self.new_names: dict[str, int] = {}  # a customer to create → the first row asking for it
         self.products: dict[str, tuple[int, Decimal] | None] = {}
         self.spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
-        self.spool_writer = csv.writer(self.spool)
         self.ref_hashes: list[np.ndarray] = []
         self.ref_rows: list[np.ndarray] = []
         self.hash_buffer: list[int] = []
@@ -338,18 +337,21 @@ class Validation:
             self.new_names.setdefault(customer[2:], item.row)
         self.orders += not continues
         self.lines += quantity is not None
-        self.spool_writer.writerow(
-            [
-                int(continues),
-                item.row,
-                customer,
-                item.date.isoformat(),
-                amount,
-                item.external_ref or "",
-                product_id or "",
-                "" if quantity is None else quantity,
-                "" if quantity is None or unit_price is None else unit_price,
-            ]
+        self.spool.write(
+            "\t".join(
+                (
+                    "C" if continues else "O",
+                    str(item.row),
+                    str(customer) if isinstance(customer, int) else "n:" + copy_escape(customer[2:]),
+                    item.date.isoformat(),
+                    str(amount),
+                    copy_escape(item.external_ref or ""),
+                    str(product_id or ""),
+                    "" if quantity is None else str(quantity),
+                    "" if quantity is None or unit_price is None else str(unit_price),
+                )
+            )
+            + "\n"
         )
 
     def _place_in_group(self, item: Parsed, customer: int | str, known_refs: set[str]) -> bool | None:
@@ -419,23 +421,25 @@ class Validation:
                 first_row[record.external_ref] = record.row
 
     def raw_records(self) -> Iterator[list[str]]:
-        """Read the spool back from the start as text: continues, row, customer, day (ISO), amount, order
-        number, product id, quantity, unit price ("" where empty)."""
+        """Read the spool back from the start: per valid row "O" (starts an order) or "C" (another line of
+        it), row, customer (an id, or "n:" and the name of a customer to create), day (ISO), amount, order
+        number, product id, quantity, unit price — as text, "" where empty, free text ``copy_escape``d."""
         self.spool.flush()
         self.spool.seek(0)
-        yield from csv.reader(self.spool)
+        for line in self.spool:
+            yield line[:-1].split("\t")
         self.spool.seek(0, 2)
 
     def records(self) -> Iterator[SpoolRecord]:
-        """Read the spool back from the start."""
-        for continues, row, customer, day, amount, ref, product, quantity, price in self.raw_records():
+        """Read the spool back from the start, as values."""
+        for kind, row, customer, day, amount, ref, product, quantity, price in self.raw_records():
             yield SpoolRecord(
-                continues=continues == "1",
+                continues=kind == "C",
                 row=int(row),
-                customer=customer,
+                customer=copy_unescape(customer),
                 day=datetime.date.fromisoformat(day),
                 amount=Decimal(amount),
-                external_ref=ref,
+                external_ref=copy_unescape(ref),
                 product_id=int(product) if product else None,
                 quantity=Decimal(quantity) if quantity else None,
                 unit_price=Decimal(price) if price else None,

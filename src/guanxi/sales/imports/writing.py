@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from guanxi.core.bulk import insert_text_rows, reserve_ids, text_value
+from guanxi.core.bulk import copy_escape, copy_lines, copy_unescape, insert_text_rows, reserve_ids, text_value
 from guanxi.core.spreadsheets import FileFacts
 from guanxi.core.text import pinyin_key
 from guanxi.customers.choices import CustomerKind, CustomerStatus
@@ -37,6 +37,7 @@ ORDER_COLUMNS = (
 )  # fmt: skip
 LINE_COLUMNS = ("order_id", "product_id", "quantity", "unit_price")
 WRITE_CHUNK = 20_000
+NULL = "\\N"  # NULL in COPY's text format
 ANALYZE_AFTER = 10_000  # rows; past this the planner's statistics are refreshed at once
 
 
@@ -50,7 +51,8 @@ def _analyze(*tables: type[Any]) -> None:
 
 class _Orders:
     """Orders gathered from the spool text (a record may add a line to the order before it), written in
-    chunks straight from their text: the database parses the numbers and dates."""
+    chunks straight from their text: the database parses the numbers and dates. On PostgreSQL the COPY
+    lines are put together from the spool's (already escaped) text without looking at the values."""
 
     def __init__(self, run: ImportRun, options: OrderImportOptions, new_ids: dict[str, int]) -> None:
         self.new_ids = {name: str(pk) for name, pk in new_ids.items()}
@@ -58,14 +60,16 @@ class _Orders:
         actor = str(options.actor.pk)
         # Every column but id, customer, day, amount and order number is the same for the whole import.
         self.constant = (options.source, str(run.pk), now, now, actor, actor, "1", None)
-        self.pending: list[list[Any]] = []  # [customer, day, amount, order number, lines]
+        self.copy = connection.vendor == "postgresql"
+        self.suffix = "\t".join(NULL if v is None else copy_escape(v) for v in self.constant)
+        self.pending: list[list[Any]] = []  # [customer id, day, amount, order number, [lines]]
         self.orders = 0
         self.lines = 0
 
     def add(self, record: list[str]) -> None:
-        continues, _row, customer, day, amount, ref, product, quantity, price = record
-        line = (product or None, quantity, price or "0") if quantity else None
-        if continues == "1" and self.pending:
+        kind, _row, customer, day, amount, ref, product, quantity, price = record
+        line = (product, quantity, price) if quantity else None
+        if kind == "C" and self.pending:
             current = self.pending[-1]
             current[2] = str(Decimal(current[2]) + Decimal(amount))
             if line:
@@ -73,25 +77,42 @@ class _Orders:
             return
         if len(self.pending) >= WRITE_CHUNK:
             self.flush()
-        customer_id = self.new_ids[customer[2:]] if customer.startswith("n:") else customer
+        customer_id = self.new_ids[copy_unescape(customer[2:])] if customer.startswith("n:") else customer
         self.pending.append([customer_id, day, amount, ref, [line] if line else []])
 
     def flush(self) -> None:
         if not self.pending:
             return
         ids = [str(pk) for pk in reserve_ids(Order, len(self.pending))]
-        constant = self.constant
-        order_rows = [
-            (order_id, customer_id, day, amount, ref, *constant)
-            for order_id, (customer_id, day, amount, ref, _lines) in zip(ids, self.pending, strict=True)
-        ]
-        line_rows = [
-            (order_id, *line) for order_id, order in zip(ids, self.pending, strict=True) for line in order[4]
-        ]
-        self.orders += insert_text_rows(
-            Order, ORDER_COLUMNS, order_rows, free_text=("external_ref", "source")
-        )
-        self.lines += insert_text_rows(OrderLine, LINE_COLUMNS, line_rows) if line_rows else 0
+        orders = zip(ids, self.pending, strict=True)
+        if self.copy:
+            suffix = self.suffix
+            self.orders += copy_lines(
+                Order,
+                ORDER_COLUMNS,
+                (
+                    f"{oid}\t{customer}\t{day}\t{amount}\t{ref}\t{suffix}"
+                    for oid, (customer, day, amount, ref, _l) in orders
+                ),
+            )
+            line_rows = [
+                f"{oid}\t{product or NULL}\t{quantity}\t{price or '0'}"
+                for oid, order in zip(ids, self.pending, strict=True)
+                for product, quantity, price in order[4]
+            ]
+            self.lines += copy_lines(OrderLine, LINE_COLUMNS, line_rows) if line_rows else 0
+        else:
+            order_rows = [
+                (oid, customer, day, amount, copy_unescape(ref), *self.constant)
+                for oid, (customer, day, amount, ref, _lines) in orders
+            ]
+            line_tuples = [
+                (oid, product or None, quantity, price or "0")
+                for oid, order in zip(ids, self.pending, strict=True)
+                for product, quantity, price in order[4]
+            ]
+            self.orders += insert_text_rows(Order, ORDER_COLUMNS, order_rows)
+            self.lines += insert_text_rows(OrderLine, LINE_COLUMNS, line_tuples) if line_tuples else 0
         self.pending = []
 
 
