@@ -2,7 +2,7 @@
 memory bounded whatever the file size).
 
     python bench/import_orders.py --postgres-url postgres://postgres@127.0.0.1:5432/guanxi_bench_insights
-    python bench/import_orders.py --rows 100000 --db sqlite --home /tmp/guanxi-insights-bench
+    python bench/import_orders.py --rows 100000 --db sqlite --home var/bench
 
 The database must hold dataset M's customers and products (run ``bench/insights_refresh.py`` first, or
 pass --generate). The CSV looks like an ERP export opened in Excel on Chinese Windows: GB18030, Chinese
