@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,8 +130,8 @@ def _prepare_contact(
         if value:
             try:
                 cleaned[field] = normalize_phone(value)
-            except Exception as exc:
-                errors[field] = [str(m) for m in getattr(exc, "messages", [str(exc)])]
+            except DjangoValidationError as exc:
+                errors[field] = [str(m) for m in exc.messages]
     if isinstance(cleaned.get("name"), str):
         cleaned["name"] = to_halfwidth(cleaned["name"]).strip()
     boss = cleaned.get("reports_to")

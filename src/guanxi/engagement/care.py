@@ -128,11 +128,22 @@ def greeting_template_save(
     )
 
 
-def greeting_for_task(*, user: User, task: Task) -> str:
-    """Return the suggested greeting for a care task in ``user``'s language ('' when there is none)."""
+def greeting_texts() -> dict[str, dict[str, str]]:
+    """Return every greeting template text by occasion and language (one query; the table is small)."""
+    texts: dict[str, dict[str, str]] = {}
+    for occasion, language, text in GreetingTemplate.objects.values_list("occasion", "language", "text"):
+        texts.setdefault(occasion, {})[language] = text
+    return texts
+
+
+def greeting_for_task(*, user: User, task: Task, texts: dict[str, dict[str, str]] | None = None) -> str:
+    """Return the suggested greeting for a care task in ``user``'s language ('' when there is none).
+
+    Pass ``texts`` from :func:`greeting_texts` when rendering many tasks, so the templates load once.
+    """
     if not task.occasion:
         return ""
-    templates = {t.language: t.text for t in GreetingTemplate.objects.filter(occasion=task.occasion)}
+    templates = (texts if texts is not None else greeting_texts()).get(task.occasion, {})
     text = templates.get(user.language) or templates.get("zh-hans") or next(iter(templates.values()), "")
     customer = task.customer
     contact = task.contact

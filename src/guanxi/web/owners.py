@@ -12,17 +12,12 @@ def _active_staff() -> QuerySet[User]:
     return User.objects.filter(is_active=True).exclude(role=Role.ADMIN).select_related("team")
 
 
-def assignable_owners(actor: Any, current_owner_id: int | None = None) -> QuerySet[User]:
-    """Return the users ``actor`` may hand a customer to, plus its current owner."""
-    return owner_candidates(actor, current_owner_id)
-
-
 def owner_filter_choices(user: Any) -> list[tuple[int, str]]:
     """Owners to filter the customer list by: empty for a rep, who only sees their own customers."""
     if user.role in (Role.DIRECTOR, Role.ARCHIVIST):
         users = _active_staff().order_by("team__path", "username")
     elif user.role == Role.MANAGER:
-        users = assignable_owners(user)
+        users = owner_candidates(user)
     else:
         return []
     return [(u.pk, str(u)) for u in users]

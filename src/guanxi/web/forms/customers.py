@@ -9,8 +9,8 @@ from guanxi.core.validators import normalize_credit_code
 from guanxi.customers import choices as c
 from guanxi.customers.models import CompetitorPresence, Customer, Department, Need, Risk
 from guanxi.customers.selectors import DEFAULT_SORT
+from guanxi.governance.scope import owner_candidates
 
-from ..owners import assignable_owners
 from .base import DATE_WIDGET, TEXTAREA, DashedBlankChoices, SectionedForm, TagsField, score_field
 
 SCORE_FIELDS = (
@@ -112,7 +112,7 @@ class CustomerForm(SectionedForm, forms.ModelForm):
         )
         self.fields["region"].help_text = _("Filled in from the province when left empty.")
         owner = self.fields["owner"]
-        owner.queryset = assignable_owners(actor, instance.owner_id)  # type: ignore[attr-defined]
+        owner.queryset = owner_candidates(actor, instance.owner_id)  # type: ignore[attr-defined]
         owner.required = True
         if instance.pk is None:
             self.initial.setdefault("owner", actor.pk)

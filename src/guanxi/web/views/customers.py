@@ -15,6 +15,7 @@ from guanxi.customers.selectors import CustomerFilters, customer_360, customer_g
 from guanxi.customers.services import customer_create, customer_update
 from guanxi.engagement.selectors import interaction_list, task_list
 from guanxi.governance.disclosure import sees_full_archive
+from guanxi.governance.scope import owner_candidates
 
 from ..conflicts import conflict_rows, rebase, saved_values
 from ..decorators import member_view
@@ -31,7 +32,7 @@ from ..forms.customers import (
     part_form,
 )
 from ..http import MemberRequest, vary_on_htmx, wants_fragment
-from ..owners import assignable_owners, owner_filter_choices
+from ..owners import owner_filter_choices
 from ..presenters import field_rows
 
 TIMELINE_LENGTH = 30
@@ -100,7 +101,7 @@ def customer_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view
 def customer_create_page(request: MemberRequest) -> HttpResponse:
-    if not assignable_owners(request.user).exists():
+    if not owner_candidates(request.user).exists():
         raise PermissionDenied(_("Your role does not own customers."))
     form = CustomerForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.core.errors import ValidationFailed, VersionConflict
 from guanxi.engagement.agenda import care_upcoming, today_list
-from guanxi.engagement.care import care_greeted, greeting_for_task
+from guanxi.engagement.care import care_greeted, greeting_for_task, greeting_texts
 from guanxi.engagement.models import Task, TaskKind
 from guanxi.engagement.policies import ESCALATION_KEY, OVERDUE_KEY
 from guanxi.engagement.selectors import task_get_for_user
@@ -44,11 +44,14 @@ def today_groups(tasks: Iterable[Task], user: User) -> list[dict]:
         "cadence": {"key": "cadence", "title": _("Cadence steps"), "items": []},
         "other": {"key": "other", "title": _("Other tasks"), "items": []},
     }
+    texts = None
     for task in tasks:
         key = _group_key(task)
         item: dict = {"task": task}
         if key == "care":
-            greeting = greeting_for_task(user=user, task=task)
+            if texts is None:
+                texts = greeting_texts()  # once per page, not once per reminder
+            greeting = greeting_for_task(user=user, task=task, texts=texts)
             item["greeting"] = greeting
             item["form"] = GreetedForm(
                 prefix=f"care-{task.pk}", initial={"text": greeting, "version": task.version}
