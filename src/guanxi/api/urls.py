@@ -1,7 +1,21 @@
 """The REST API at ``/api/v1/`` (SPEC §5.3): its routers, mounted by ``guanxi.config.urls``."""
 
 from .application import GuanxiAPI
-from .routers import contacts, customers, interactions, people, relationship, tasks
+from .routers import (
+    contacts,
+    customers,
+    engagement,
+    events,
+    insights,
+    interactions,
+    keyaccounts,
+    people,
+    performance,
+    relationship,
+    sales,
+    tasks,
+    visits,
+)
 
 api = GuanxiAPI(
     title="guanxi API",
@@ -20,3 +34,10 @@ api.add_router("", contacts.router)
 api.add_router("", interactions.router)
 api.add_router("", tasks.router)
 api.add_router("", relationship.router)
+api.add_router("", engagement.router)
+api.add_router("", events.router)
+api.add_router("", insights.router)
+api.add_router("", sales.router)
+api.add_router("", visits.router)
+api.add_router("", keyaccounts.router)
+api.add_router("", performance.router)

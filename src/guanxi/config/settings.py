@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "guanxi.engagement",
     "guanxi.sales",
     "guanxi.insights",
+    "guanxi.visits",
+    "guanxi.keyaccounts",
+    "guanxi.performance",
     "guanxi.web",
     "guanxi.api",
 ]

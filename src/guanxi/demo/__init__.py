@@ -89,4 +89,5 @@ def _build(*, password: str, now: datetime.datetime, seed: int) -> None:
     customers.parts(plans)
     interactions = history.interactions(plans)
     history.open_tasks(plans, interactions)
+    # Further areas each add one line here, building on what exists so far.
     audit_record(actor=org.admin, action="demo_load", object_type="demo", object_id=str(seed))

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from .views import (
     account,
@@ -81,4 +81,11 @@ urlpatterns = [
     path("calendar/<str:token>.ics", exports.calendar_feed, name="calendar_feed"),
     path("me/", me.settings_page, name="me"),
     path("me/calendar/", me.calendar_feed_action, name="calendar_feed_action"),
+    # Each area keeps its pages in its own module, in this namespace.
+    path("", include("guanxi.web.urls_events")),
+    path("", include("guanxi.web.urls_insights")),
+    path("", include("guanxi.web.urls_sales")),
+    path("", include("guanxi.web.urls_visits")),
+    path("", include("guanxi.web.urls_keyaccounts")),
+    path("", include("guanxi.web.urls_performance")),
 ]

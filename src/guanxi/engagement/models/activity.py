@@ -77,6 +77,12 @@ class TaskKind(models.TextChoices):
     REVIEW = "review", _("Review")
     CADENCE = "cadence", _("Cadence step")
     APPROVAL = "approval", _("Approval")
+    VISIT = "visit", _("Visit")
+    VISIT_REPORT = "visit_report", _("Visit report")
+    COMMITMENT = "commitment", _("Commitment")
+    PAYMENT = "payment", _("Payment collection")
+    INTEL = "intel", _("Intel report")
+    TRAINING = "training", _("Training")
     OTHER = "other", _("Other")
 
 

@@ -16,6 +16,15 @@ class NotificationKind(models.TextChoices):
     NEW_CARE_TASKS = "new_care_tasks", _("New care reminders")
     NEW_CADENCE_TASKS = "new_cadence_tasks", _("New cadence steps")
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+    VALUE_ALERT = "value_alert", _("Customer value alert")
+    EVENT = "event", _("Event")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+    CONTRACT = "contract", _("Contract and payments")
+    VISIT_PLAN = "visit_plan", _("Visit plan")
+    VISIT_REPORT = "visit_report", _("Visit report")
+    ACCOUNT_PLAN = "account_plan", _("Account plan")
+    INTEL_REPORT = "intel_report", _("Intel report")
+    TRAINING = "training", _("Training")
 
 
 class Notification(models.Model):

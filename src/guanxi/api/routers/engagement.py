@@ -1,0 +1,5 @@
+"""The engagement endpoints of the API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The events endpoints of the API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The insights endpoints of the API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The keyaccounts endpoints of the API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The performance endpoints of the API."""
+
+from ninja import Router
+
+router = Router()

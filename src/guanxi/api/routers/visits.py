@@ -1,0 +1,5 @@
+"""The visits endpoints of the API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The events pages of the web interface (names live in the ``web`` namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
