@@ -105,7 +105,7 @@ def test_given_token_when_asking_me_then_profile_without_secrets(org):
         "role": "rep",
         "team": {"id": org.team_1.pk, "name": "华东组"},
         "language": "zh-hans",
-        "calendar_feed_url": None,  # only a hash of the feed's token is stored
+        "calendar_feed_url": None,  # no calendar feed made yet
     }
 
 

@@ -272,7 +272,7 @@ def test_calendar_feed_create_rotate_and_revoke(org):
     assert url.startswith("http://testserver/calendar/gxcal_") and url.endswith(".ics")
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     assert "拜访华为" in calendar_feed_ics(token).decode()
-    assert client.get(f"{API}/me").json()["calendar_feed_url"] is None  # shown once only
+    assert client.get(f"{API}/me").json()["calendar_feed_url"] == url  # shown again while live
     rotated = client.post(f"{API}/me/calendar-feed").json()["url"]
     assert rotated != url
     assert CalendarFeed.objects.filter(user=org.rep_a, revoked_at__isnull=True).count() == 1

@@ -1,6 +1,7 @@
 """The secret iCalendar feed of a user's open tasks."""
 
 import datetime
+import hashlib
 
 import pytest
 import time_machine
@@ -13,6 +14,8 @@ from guanxi.engagement.feeds import (
     calendar_feed_path,
     calendar_feed_revoke,
     calendar_feed_rotate,
+    calendar_feed_token_of,
+    calendar_feed_url_token,
 )
 from guanxi.engagement.models import CalendarFeed
 from guanxi.governance.models import AuditEvent
@@ -113,3 +116,61 @@ def test_a_deactivated_users_feed_stops_and_tokens_are_stored_hashed(org):
 
     with pytest.raises(NotFound):
         calendar_feed_ics(token)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_owner_can_see_the_url_again_but_the_database_holds_no_usable_token(org):
+    feed, token = calendar_feed_create(actor=org.rep_a)
+
+    assert calendar_feed_token_of(org.rep_a) == token
+    stored = CalendarFeed.objects.get(pk=feed.pk)
+    assert token not in (stored.token_hash, stored.salt)
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert calendar_feed_token_of(org.rep_b) is None
+    calendar_feed_revoke(actor=org.rep_a)
+    assert calendar_feed_token_of(org.rep_a) is None
+    with pytest.raises(NotFound):
+        calendar_feed_ics(token)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_changed_secret_key_or_an_old_style_feed_shows_no_url(org, settings):
+    feed, _token = calendar_feed_create(actor=org.rep_a)
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert calendar_feed_url_token(CalendarFeed.objects.get(pk=feed.pk)) is None
+    CalendarFeed.objects.filter(pk=feed.pk).update(salt="")
+    assert calendar_feed_url_token(CalendarFeed.objects.get(pk=feed.pk)) is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_planned_visits_are_labelled_and_organised_events_are_timed_entries(org):
+    from guanxi.engagement.events import event_create
+
+    visit = TaskFactory(
+        owner=org.rep_a,
+        customer=org.cust_a,
+        kind="visit",
+        title="拜访华为",
+        due_on=datetime.date(2026, 11, 27),
+    )
+    starts = datetime.datetime(2026, 12, 3, 6, 0, tzinfo=datetime.UTC)
+    event = event_create(
+        actor=org.rep_a,
+        data={
+            "title": "年度客户答谢会",
+            "kind": "customer_dinner",
+            "starts_at": starts,
+            "ends_at": starts + datetime.timedelta(hours=3),
+            "place": "深圳湾万丽酒店",
+        },
+    )
+    event_create(actor=org.rep_b, data={"title": "别人的活动", "starts_at": starts, "ends_at": starts})
+    _feed, token = calendar_feed_create(actor=org.rep_a)
+
+    calendar = Calendar.from_ical(calendar_feed_ics(token))
+    found = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert set(found) == {f"guanxi-task-{visit.pk}", f"guanxi-event-{event.pk}"}
+    assert str(found[f"guanxi-task-{visit.pk}"]["DESCRIPTION"]) == "客户拜访 · 华为技术有限公司"
+    entry = found[f"guanxi-event-{event.pk}"]
+    assert (str(entry["SUMMARY"]), str(entry["LOCATION"])) == ("年度客户答谢会", "深圳湾万丽酒店")
+    assert entry.decoded("DTSTART") == starts

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from guanxi.sales.models import Order, OrderLine, Product
+from guanxi.sales.models import Contract, Opportunity, Order, OrderLine, Product
 
 from ..factories import CustomerFactory
 
@@ -50,3 +50,33 @@ def buy(customer, *days: datetime.date, amount: str = "1000.00", product=None) -
             OrderLineFactory(order=order, product=product, unit_price=Decimal(amount))
         orders.append(order)
     return orders
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """An opportunity without history rows; use ``guanxi.sales.pipeline`` when the history matters."""
+
+    class Meta:
+        model = Opportunity
+
+    customer = factory.SubFactory(CustomerFactory)
+    owner = factory.LazyAttribute(lambda o: o.customer.owner)
+    title = factory.Sequence(lambda n: f"商机{n}")
+    amount = Decimal("100000.00")
+    stage = "lead"
+    probability = Decimal("10")
+    expected_close_on = datetime.date(2026, 12, 15)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    customer = factory.SubFactory(CustomerFactory)
+    owner = factory.LazyAttribute(lambda o: o.customer.owner)
+    number = factory.Sequence(lambda n: f"HT-2026-{n:04d}")
+    title = factory.Sequence(lambda n: f"供货合同{n}")
+    signed_on = datetime.date(2026, 1, 1)
+    starts_on = datetime.date(2026, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+    amount = Decimal("120000.00")
+    status = "active"

@@ -30,6 +30,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         at=datetime.time(5, 50),
         description="Tasks of cadence steps whose day has come.",
     ),
+    PeriodicJob(
+        name="contract_renewals",
+        func="guanxi.sales.jobs.contract_renewals",
+        at=datetime.time(5, 55),
+        description="Renewal opportunities and tasks ahead of contract ends; overdue payment notices.",
+    ),
     # After the rules above, so the morning e-mail lists what they created.
     PeriodicJob(
         name="daily_digest",
@@ -38,9 +44,33 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Each user's morning e-mail: overdue and today's tasks, care dates ahead.",
     ),
     PeriodicJob(
+        name="visit_plan_reminders",
+        func="guanxi.visits.jobs.visit_plan_reminders",
+        at=datetime.time(8, 0),
+        description="From the 25th, remind reps who have not submitted next month's visit plan.",
+    ),
+    PeriodicJob(
+        name="visit_reports_late",
+        func="guanxi.visits.jobs.visit_reports_late",
+        at=datetime.time(6, 0),
+        description="Flag visits over 24 hours past without a report; tell the rep once.",
+    ),
+    PeriodicJob(
+        name="visit_plans_close",
+        func="guanxi.visits.jobs.visit_plans_close",
+        at=datetime.time(6, 10),
+        description="Close approved visit plans of months that ended over a week ago.",
+    ),
+    PeriodicJob(
         name="insights_refresh",
         func="guanxi.insights.jobs.insights_refresh",
         at=datetime.time(2, 0),
         description="Customer value snapshots as of yesterday: RFM, ABC, BG/NBD, CLV, stages, value alerts.",
+    ),
+    PeriodicJob(
+        name="intel_monthly_reminder",
+        func="guanxi.keyaccounts.jobs.intel_monthly_reminder",
+        at=datetime.time(6, 0),
+        description="On the first Monday of each month, remind reps to file their intel report.",
     ),
 ]

@@ -20,9 +20,15 @@ from guanxi.governance.audit import audit_record
 from guanxi.people.models import User
 
 from .archive import CustomerBuilder
+from .events import EventsBuilder
 from .history import HistoryBuilder
+from .keyaccounts import KeyAccountsBuilder
 from .keypeople import KeyPeopleBuilder
+from .orders import OrderBuilder
 from .organisation import MARKER_USERNAME, PEOPLE, demo_passwords_reset, demo_users, organisation_create
+from .pipeline import PipelineBuilder
+from .training import TrainingBuilder
+from .visits import VisitsBuilder
 
 __all__ = ["PEOPLE", "DemoRefused", "DemoResult", "demo_exists", "demo_load"]
 
@@ -90,4 +96,10 @@ def _build(*, password: str, now: datetime.datetime, seed: int) -> None:
     interactions = history.interactions(plans)
     history.open_tasks(plans, interactions)
     # Further areas each add one line here, building on what exists so far.
+    VisitsBuilder(rng=rng, org=org, now=now).build()  # visit plans in every state, with reports
+    KeyAccountsBuilder(rng=rng, org=org, now=now).build()  # account plans, intel, referrals
+    OrderBuilder(rng=rng, org=org, now=now).build(plans)  # orders, then the value figures
+    EventsBuilder(rng=rng, org=org, now=now).build()  # customer events: invitations, attendance
+    TrainingBuilder(rng=rng, org=org, now=now).build()  # quizzes assigned, attempts in every band
+    PipelineBuilder(rng=rng, org=org, now=now).build()  # opportunities with history, contracts, payments
     audit_record(actor=org.admin, action="demo_load", object_type="demo", object_id=str(seed))

@@ -10,6 +10,7 @@ key (enrolment + step) makes every path idempotent.
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from guanxi.customers.models import Contact, Customer
+from guanxi.governance.audit import audit_record
 from guanxi.governance.records import record_create, record_update
 from guanxi.governance.scope import can_own_customers, visible
 from guanxi.people.models import Role, User
@@ -35,6 +37,7 @@ from .models import (
     TaskStatus,
 )
 from .notifications import link_to, notify, notify_task_assigned
+from .policies import may_manage_policy
 
 CADENCE_KEY = "cadence"
 
@@ -289,3 +292,124 @@ def cadence_steps_generate(*, day: datetime.date) -> dict[str, int]:
             _create_step_task(enrollment, actor=None)
         created += 1
     return {"tasks_created": created}
+
+
+# --- managing cadences -------------------------------------------------------------------------------
+
+STEP_FIELDS = (
+    "purpose",
+    "channel",
+    "title",
+    "template",
+    "wait_days_high_intent",
+    "wait_days_observing",
+)
+CADENCE_FIELDS = ("name", "description", "is_active")
+MAX_STEPS = 12
+
+
+def cadence_list_all() -> QuerySet[Cadence]:
+    """Every live cadence, in use or not, with its steps (for those who manage them)."""
+    return Cadence.objects.prefetch_related("steps").order_by("name", "id")
+
+
+def cadence_get(*, pk: Any) -> Cadence:
+    try:
+        return cadence_list_all().get(pk=int(pk))
+    except (Cadence.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(_("Cadence not found.")) from exc
+
+
+def _check_may_manage(actor: User) -> None:
+    if not may_manage_policy(actor):
+        raise PermissionDenied(_("Only managers and administrators can change cadences."))
+
+
+def _steps_summary(cadence: Cadence) -> str:
+    steps = CadenceStep.objects.filter(cadence=cadence).order_by("position")
+    return " | ".join(
+        f"{s.position}:{s.purpose}/{s.channel}/{s.title}/{s.wait_days_high_intent}/{s.wait_days_observing}"
+        for s in steps
+    )
+
+
+def _replace_steps(cadence: Cadence, steps: list[dict[str, Any]]) -> None:
+    """Make the cadence's steps exactly ``steps`` (positions 1..n in the given order)."""
+    if not steps:
+        message = _("A cadence needs at least one step.")
+        raise ValidationFailed(message, details={"steps": [message]})
+    if len(steps) > MAX_STEPS:
+        message = _("A cadence has at most %(count)d steps.") % {"count": MAX_STEPS}
+        raise ValidationFailed(message, details={"steps": [message]})
+    furthest = (
+        CadenceEnrollment.objects.filter(cadence=cadence, status=EnrollmentStatus.ACTIVE)
+        .order_by("-current_step")
+        .values_list("current_step", flat=True)
+        .first()
+    )
+    if furthest and len(steps) < furthest:
+        message = _("Contacts are at step %(step)d of this cadence; keep at least that many steps.") % {
+            "step": furthest
+        }
+        raise ValidationFailed(message, details={"steps": [message]})
+    built = []
+    for position, data in enumerate(steps, start=1):
+        step = CadenceStep(
+            cadence=cadence, position=position, **{k: data[k] for k in STEP_FIELDS if k in data}
+        )
+        try:
+            step.full_clean(exclude=["cadence"], validate_unique=False, validate_constraints=False)
+        except DjangoValidationError as error:
+            details = {f"steps.{position}.{k}": [str(m) for m in v] for k, v in error.message_dict.items()}
+            raise ValidationFailed(next(iter(details.values()))[0], details=details) from error
+        built.append(step)
+    CadenceStep.objects.filter(cadence=cadence).delete()
+    CadenceStep.objects.bulk_create(built)
+
+
+@transaction.atomic
+def cadence_create(*, actor: User, data: dict[str, Any], steps: list[dict[str, Any]]) -> Cadence:
+    """A new cadence with its steps (managers, the director and administrators)."""
+    _check_may_manage(actor)
+    cadence = record_create(
+        instance=Cadence(**{k: data[k] for k in CADENCE_FIELDS if k in data}), actor=actor
+    )
+    _replace_steps(cadence, steps)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=cadence,
+        before={"steps": ""},
+        after={"steps": _steps_summary(cadence)},
+    )
+    return cadence
+
+
+@transaction.atomic
+def cadence_update(
+    *,
+    actor: User,
+    cadence: Cadence,
+    data: dict[str, Any],
+    steps: list[dict[str, Any]] | None,
+    expected_version: int | None,
+) -> Cadence:
+    """Change a cadence and, when ``steps`` is given, replace its steps; active enrolments keep their place
+    (the step list cannot shrink below the furthest step a contact is at)."""
+    _check_may_manage(actor)
+    fields = {k: data[k] for k in CADENCE_FIELDS if k in data}
+    before = _steps_summary(cadence)
+    updated = record_update(instance=cadence, actor=actor, data=fields, expected_version=expected_version)
+    if steps is not None:
+        _replace_steps(updated, steps)
+        after = _steps_summary(updated)
+        if after != before:
+            if updated.version == cadence.version:  # only the steps changed: the cadence still moves on
+                Cadence.all_objects.filter(pk=updated.pk, version=updated.version).update(
+                    version=F("version") + 1, updated_at=timezone.now(), updated_by=actor
+                )
+                updated.version += 1
+            audit_record(
+                actor=actor, action="update", obj=updated, before={"steps": before}, after={"steps": after}
+            )
+    return updated

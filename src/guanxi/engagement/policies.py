@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.customers.choices import CustomerStatus
 from guanxi.customers.models import Customer
+from guanxi.customers.services import customer_update
 from guanxi.governance.records import record_update
 from guanxi.governance.scope import visible
 from guanxi.people.models import Role, Team, User
@@ -52,6 +53,7 @@ from .models import Interaction, NotificationKind, RelationshipPolicy, Task, Tas
 from .notifications import link_to
 
 POLICY_MANAGERS = (Role.MANAGER, Role.DIRECTOR, Role.ADMIN)
+MAX_INTERVAL_DAYS = 3650
 EDITABLE_POLICY_FIELDS = (
     "interval_a_days",
     "interval_b_days",
@@ -380,3 +382,34 @@ def _close_ended_lapses(current_keys: set[str]) -> int:
                 version=F("version") + 1,
             )
     return closed
+
+
+# --- per-customer interval overrides -----------------------------------------------------------------
+
+
+def interval_overrides(*, user: Any) -> QuerySet[Customer]:
+    """The customers the user can see whose contact interval overrides their grade's, by name."""
+    return (
+        visible(Customer.objects.filter(contact_interval_days__isnull=False), user)
+        .select_related("owner")
+        .order_by("name", "id")
+    )
+
+
+@transaction.atomic
+def customer_interval_override(
+    *, actor: User, customer: Customer, interval_days: int | None, expected_version: int | None
+) -> Customer:
+    """Give one customer its own contact interval (None: back to its grade's). Managers, the director and
+    administrators only, like the policy itself; the customer must be one the actor can see."""
+    if not may_manage_policy(actor):
+        raise PermissionDenied(_("Only managers and administrators can change the relationship policy."))
+    if interval_days is not None and not 1 <= interval_days <= MAX_INTERVAL_DAYS:
+        message = _("Choose between 1 and %(max)d days.") % {"max": MAX_INTERVAL_DAYS}
+        raise ValidationFailed(message, details={"interval_days": [message]})
+    return customer_update(
+        actor=actor,
+        customer=customer,
+        data={"contact_interval_days": interval_days},
+        expected_version=expected_version,
+    )

@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 from scipy import sparse
 
 from guanxi.customers.models import Customer
-from guanxi.engagement.models import Task, TaskKind
+from guanxi.engagement.models import Notification, NotificationKind, Task, TaskKind
+from guanxi.engagement.notifications import link_to
 from guanxi.governance.audit import audit_record
 from guanxi.people.models import User
 from guanxi.sales.models import Order, OrderLine
@@ -337,7 +338,9 @@ def _create_alerts(
         return 0
     due = max(as_of, timezone.localdate())
     owners = {owner for *_rest, owner in wanted if owner}
-    languages = dict(User.objects.filter(pk__in=owners).values_list("pk", "language"))
+    owner_rows = User.objects.filter(pk__in=owners).values_list("pk", "language", "is_active")
+    languages = {pk: language for pk, language, _active in owner_rows}
+    active = {pk for pk, _language, is_active in owner_rows if is_active}
     by_language: dict[str, list[tuple[int, str, str, str, int]]] = defaultdict(list)
     for item in wanted:
         by_language[languages.get(item[4]) or "zh-hans"].append(item)
@@ -363,6 +366,7 @@ def _create_alerts(
                 Task.objects.bulk_create(tasks, ignore_conflicts=True)
                 created_tasks += len(tasks)
                 task_ids = dict(Task.all_objects.filter(dedupe_key__in=keys).values_list("dedupe_key", "pk"))
+                _notify_owners(chunk, keys, task_ids, active)
                 ValueAlert.objects.bulk_create(
                     [
                         ValueAlert(
@@ -379,6 +383,31 @@ def _create_alerts(
                     ignore_conflicts=True,
                 )
     return created_tasks
+
+
+def _notify_owners(
+    chunk: list[tuple[int, str, str, str, int]], keys: list[str], task_ids: dict[str, int], active: set[int]
+) -> None:
+    """Put each alert in its (active) owner's inbox too, once: the same key as the task dedupes a rerun.
+
+    This is ``notifications.notify`` in bulk — one query per chunk rather than two per alert.
+    """
+    used = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=owner,
+                kind=NotificationKind.VALUE_ALERT,
+                title=_alert_title(kind, before, after)[:200],
+                link_url=link_to("web:customer_detail", customer_id)[:300],
+                task_id=task_ids.get(key),
+                dedupe_key=key,
+            )
+            for (customer_id, kind, before, after, owner), key in zip(chunk, keys, strict=True)
+            if owner in active and key not in used
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def refresh_product_affinity(as_of: datetime.date, customer_ids: np.ndarray) -> int:

@@ -12,13 +12,14 @@ from typing import Any, cast
 
 import numpy as np
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound
 from guanxi.customers.models import Customer
 from guanxi.governance.scope import visible
-from guanxi.sales.models import OrderLine
+from guanxi.sales.models import Order, OrderLine
 
 from .metrics import abc_analysis
 from .models import (
@@ -33,6 +34,7 @@ from .models import (
 from .playbook import CustomerFacts, recommend
 
 VALUABLE_GROUPS = (ValueGroup.HIGH_VALUE,)
+VALUABLE_Q = Q(value_group__in=VALUABLE_GROUPS) | Q(revenue_class="A")
 REVENUE_DIMENSIONS = {
     "grade": "customer__grade",
     "industry": "customer__industry",
@@ -50,11 +52,16 @@ def latest_as_of() -> datetime.date | None:
     )
 
 
-def snapshots_visible(user: Any, as_of: datetime.date | None) -> QuerySet[CustomerSnapshot]:
-    """Return one day's snapshots of the live customers ``user`` may see (none before any refresh)."""
+def snapshots_visible(
+    user: Any, as_of: datetime.date | None, owner_id: int | None = None
+) -> QuerySet[CustomerSnapshot]:
+    """Return one day's snapshots of the live customers ``user`` may see (none before any refresh),
+    optionally only those owned by ``owner_id`` (a narrowing inside the scope, never a widening)."""
     if as_of is None:
         return CustomerSnapshot.objects.none()
     qs = CustomerSnapshot.objects.filter(as_of=as_of, customer__deleted_at__isnull=True)
+    if owner_id is not None:
+        qs = qs.filter(customer__owner_id=owner_id)
     return visible(qs, user, via="customer")
 
 
@@ -185,11 +192,13 @@ def cross_sell_for(*, user: Any, customer_id: Any, limit: int = 5) -> list[dict[
 # --- dashboards ----------------------------------------------------------------------------------------
 
 
-def segment_sizes(*, user: Any, as_of: datetime.date | None = None) -> list[dict[str, Any]]:
+def segment_sizes(
+    *, user: Any, as_of: datetime.date | None = None, owner_id: int | None = None
+) -> list[dict[str, Any]]:
     """Return, per segment, the visible customers, their window revenue and 12-month CLV (one query)."""
     day = _day(as_of)
     rows = (
-        snapshots_visible(user, day)
+        snapshots_visible(user, day, owner_id)
         .values("segment", "value_group")
         .annotate(customers=Count("id"), revenue=Sum("monetary"), clv=Sum("clv_12_months"))
         .order_by("segment", "value_group")
@@ -198,9 +207,9 @@ def segment_sizes(*, user: Any, as_of: datetime.date | None = None) -> list[dict
     return [
         {
             "segment": row["segment"],
-            "label": segment_labels.get(row["segment"], row["segment"]),
+            "label": str(segment_labels.get(row["segment"], row["segment"])),
             "value_group": row["value_group"],
-            "group_label": group_labels.get(row["value_group"], row["value_group"]),
+            "group_label": str(group_labels.get(row["value_group"], row["value_group"])),
             "customers": row["customers"],
             "revenue": _float(row["revenue"]),
             "clv_12_months": _float(row["clv"]),
@@ -209,7 +218,9 @@ def segment_sizes(*, user: Any, as_of: datetime.date | None = None) -> list[dict
     ]
 
 
-def segment_flows(*, user: Any, from_as_of: datetime.date, to_as_of: datetime.date) -> list[dict[str, Any]]:
+def segment_flows(
+    *, user: Any, from_as_of: datetime.date, to_as_of: datetime.date, owner_id: int | None = None
+) -> list[dict[str, Any]]:
     """Return segment × segment counts of visible customers between two snapshot days (one query).
 
     Customers without a snapshot on ``from_as_of`` (new since) come from the segment "" .
@@ -218,7 +229,7 @@ def segment_flows(*, user: Any, from_as_of: datetime.date, to_as_of: datetime.da
         "segment"
     )[:1]
     rows = (
-        snapshots_visible(user, to_as_of)
+        snapshots_visible(user, to_as_of, owner_id)
         .annotate(previous=Subquery(before))
         .values("previous", "segment")
         .annotate(customers=Count("id"))
@@ -230,14 +241,14 @@ def segment_flows(*, user: Any, from_as_of: datetime.date, to_as_of: datetime.da
 
 
 def churn_risk_list(
-    *, user: Any, as_of: datetime.date | None = None, limit: int = 50
+    *, user: Any, as_of: datetime.date | None = None, limit: int = 50, owner_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Return the valuable visible customers (high-value group or revenue class A) least likely to still be
     active, lowest P(alive) first (one query)."""
     day = _day(as_of)
     rows = (
-        snapshots_visible(user, day)
-        .filter(Q(value_group__in=VALUABLE_GROUPS) | Q(revenue_class="A"), p_alive__isnull=False)
+        snapshots_visible(user, day, owner_id)
+        .filter(VALUABLE_Q, p_alive__isnull=False)
         .select_related("customer", "customer__owner")
         .order_by("p_alive", "-monetary", "customer_id")[:limit]
     )
@@ -254,19 +265,28 @@ def churn_risk_list(
             "monetary": float(s.monetary),
             "clv_12_months": float(s.clv_12_months) if s.clv_12_months is not None else None,
             "median_interval_days": s.median_interval_days,
+            "frequency": s.frequency,
+            "recency_days": s.recency_days,
+            "order_count": s.order_count,
+            "purchase_days": s.purchase_days,
+            "first_order_on": s.first_order_on,
+            "value_group": s.value_group,
+            "revenue_class": s.revenue_class,
         }
         for s in rows
     ]
 
 
-def revenue_by(*, user: Any, dimension: str, as_of: datetime.date | None = None) -> list[dict[str, Any]]:
+def revenue_by(
+    *, user: Any, dimension: str, as_of: datetime.date | None = None, owner_id: int | None = None
+) -> list[dict[str, Any]]:
     """Return window revenue, total revenue and customers of the visible customers by grade, industry or
     region (one query); an empty key means "not set"."""
     if dimension not in REVENUE_DIMENSIONS:
         raise ValueError(f"dimension must be one of {sorted(REVENUE_DIMENSIONS)}")
     day = _day(as_of)
     rows = (
-        snapshots_visible(user, day)
+        snapshots_visible(user, day, owner_id)
         .values(key=F(REVENUE_DIMENSIONS[dimension]))
         .annotate(customers=Count("id"), revenue=Sum("monetary"), total=Sum("total_amount"))
         .order_by("-revenue", "key")
@@ -282,10 +302,12 @@ def revenue_by(*, user: Any, dimension: str, as_of: datetime.date | None = None)
     ]
 
 
-def value_distribution(*, user: Any, as_of: datetime.date | None = None) -> dict[str, list[dict[str, Any]]]:
+def value_distribution(
+    *, user: Any, as_of: datetime.date | None = None, owner_id: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Return the visible customers by value group, by revenue class and by suggested grade, each with
     customers, window revenue and 12-month CLV (three queries)."""
-    visible_snapshots = snapshots_visible(user, _day(as_of))
+    visible_snapshots = snapshots_visible(user, _day(as_of), owner_id)
     result: dict[str, list[dict[str, Any]]] = {}
     for key, field in (
         ("value_groups", "value_group"),
@@ -310,7 +332,7 @@ def value_distribution(*, user: Any, as_of: datetime.date | None = None) -> dict
 
 
 def product_abc(
-    *, user: Any, as_of: datetime.date | None = None, window_days: int = 365
+    *, user: Any, as_of: datetime.date | None = None, window_days: int = 365, owner_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Classify products A/B/C three ways over the visible customers' order lines (seed 002): volume
     (quantity), profit (revenue − cost at the product's unit cost) and potential (revenue growth over the
@@ -329,6 +351,8 @@ def product_abc(
         user,
         via="order__customer",
     )
+    if owner_id is not None:
+        lines = lines.filter(order__customer__owner_id=owner_id)
     current = Q(order__ordered_on__gt=start)
     before = Q(order__ordered_on__lte=start)
     value = F("quantity") * F("unit_price")
@@ -388,3 +412,191 @@ def value_alerts(*, user: Any, as_of: datetime.date | None = None, limit: int = 
         }
         for a in rows
     ]
+
+
+# --- the customers behind a number ---------------------------------------------------------------------
+
+SCORE_BUCKETS = 10  # the value-score histogram: 0–10, 10–20, … 90–100 (the last includes 100)
+NO_SCORE = "none"
+
+
+def snapshot_days(limit: int = 24) -> list[datetime.date]:
+    """Return the finished refresh days, newest first (one query) — the choices for "as of" and flows."""
+    return list(
+        InsightsRun.objects.filter(finished_at__isnull=False)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)[:limit]
+    )
+
+
+def value_score_histogram(
+    *, user: Any, as_of: datetime.date | None = None, owner_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Return the visible customers per value-score bucket of ten points, then those without a score
+    (nobody rated them). Bucket keys are the lower bounds "0" … "90" and "none". One query."""
+    width = 100 // SCORE_BUCKETS
+    counts: dict[str, Any] = {
+        str(low): Count("id", filter=score_bucket_q(str(low))) for low in range(0, 100, width)
+    }
+    counts[NO_SCORE] = Count("id", filter=score_bucket_q(NO_SCORE))
+    row = snapshots_visible(user, _day(as_of), owner_id).aggregate(**counts)
+    return [{"key": key, "customers": row[key] or 0} for key in counts]
+
+
+def score_bucket_q(bucket: str) -> Q:
+    """Return the condition of one value-score bucket (see ``value_score_histogram``)."""
+    if bucket == NO_SCORE:
+        return Q(value_score__isnull=True)
+    low = int(bucket)
+    width = 100 // SCORE_BUCKETS
+    if low + width >= 100:
+        return Q(value_score__gte=low)
+    return Q(value_score__gte=low, value_score__lt=low + width)
+
+
+def lifecycle_counts(
+    *, user: Any, as_of: datetime.date | None = None, owner_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Return the visible customers per lifecycle stage as the archive holds it today (inferred by the
+    refresh unless chosen by hand), with their window revenue. One query."""
+    rows = (
+        snapshots_visible(user, _day(as_of), owner_id)
+        .values(key=F("customer__lifecycle_stage"))
+        .annotate(customers=Count("id"), revenue=Sum("monetary"))
+        .order_by("key")
+    )
+    return [
+        {"key": row["key"] or "", "customers": row["customers"], "revenue": _float(row["revenue"])}
+        for row in rows
+    ]
+
+
+FILTER_FIELDS = {
+    "segment": "segment",
+    "group": "value_group",
+    "revenue_class": "revenue_class",
+    "suggested": "grade_suggestion",
+    "grade": "customer__grade",
+    "industry": "customer__industry",
+    "region": "customer__region",
+    "lifecycle": "customer__lifecycle_stage",
+}
+
+
+def snapshot_filter_q(filters: dict[str, str], *, as_of: datetime.date, window_days: int = 365) -> Q:
+    """Turn the insights list filters into one condition on a day's snapshots.
+
+    Keys: ``segment``, ``group``, ``revenue_class``, ``suggested`` (grade suggestion), ``grade``,
+    ``industry``, ``region``, ``lifecycle`` (exact values; "" means "not set"), ``score`` (a histogram
+    bucket), ``churn`` ("1": the churn-risk population — valuable customers with a P(alive)),
+    ``flow_from`` + ``from_as_of`` (the segment on an earlier day; "" = no snapshot then) and
+    ``product`` (bought that product in the window before ``as_of``), ``month`` ("YYYY-MM": ordered in
+    that calendar month). Unknown keys are ignored.
+    The dashboards' figures are counts over exactly these conditions, so a link shows the customers
+    behind its number.
+    """
+    condition = Q()
+    for key, field in FILTER_FIELDS.items():
+        if key in filters:
+            condition &= Q(**{field: filters[key]})
+    if "score" in filters:
+        condition &= score_bucket_q(filters["score"])
+    if filters.get("churn") == "1":
+        condition &= VALUABLE_Q & Q(p_alive__isnull=False)
+    if "flow_from" in filters and filters.get("from_as_of"):
+        earlier = CustomerSnapshot.objects.filter(as_of=filters["from_as_of"])
+        if filters["flow_from"]:
+            condition &= Q(customer_id__in=earlier.filter(segment=filters["flow_from"]).values("customer_id"))
+        else:
+            condition &= ~Q(customer_id__in=earlier.values("customer_id"))
+    if "month" in filters:
+        condition &= month_buyers_q(filters["month"])
+    if filters.get("product", "").isdigit():
+        start = as_of - datetime.timedelta(days=window_days)
+        buyers = OrderLine.objects.filter(
+            product_id=int(filters["product"]),
+            order__deleted_at__isnull=True,
+            order__ordered_on__gt=start,
+            order__ordered_on__lte=as_of,
+        ).values("order__customer_id")
+        condition &= Q(customer_id__in=buyers)
+    return condition
+
+
+def snapshot_customer_list(
+    *, user: Any, filters: dict[str, str], as_of: datetime.date | None = None, owner_id: int | None = None
+) -> QuerySet[CustomerSnapshot]:
+    """Return the visible customers' snapshots of one day matching ``filters`` (see
+    ``snapshot_filter_q``), with customer and owner joined, most valuable first. One query per page."""
+    day = _day(as_of)
+    if day is None:
+        return CustomerSnapshot.objects.none()
+    return (
+        snapshots_visible(user, day, owner_id)
+        .filter(snapshot_filter_q(filters, as_of=day))
+        .select_related("customer", "customer__owner")
+        .order_by("-monetary", "customer_id")
+    )
+
+
+def revenue_by_month(
+    *, user: Any, as_of: datetime.date | None = None, months: int = 24, owner_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Return order revenue and buying customers per calendar month of the ``months`` up to ``as_of``
+    for the visible customers, oldest first; months without orders are included with zeros. One query."""
+    day = as_of or timezone.localdate()
+    first = _month_start(day, months - 1)
+    orders = visible(
+        Order.objects.filter(
+            deleted_at__isnull=True,
+            customer__deleted_at__isnull=True,
+            ordered_on__gte=first,
+            ordered_on__lte=day,
+        ),
+        user,
+        via="customer",
+    )
+    if owner_id is not None:
+        orders = orders.filter(customer__owner_id=owner_id)
+    rows = (
+        orders.annotate(month=TruncMonth("ordered_on"))
+        .values("month")
+        .annotate(revenue=Sum("amount"), customers=Count("customer_id", distinct=True))
+        .order_by("month")
+    )
+    found = {_as_date(row["month"]): row for row in rows}
+    result = []
+    for index in range(months):
+        start = _month_start(day, months - 1 - index)
+        row = found.get(start)
+        result.append(
+            {
+                "month": start.strftime("%Y-%m"),
+                "revenue": _float(row["revenue"]) if row else 0.0,
+                "customers": row["customers"] if row else 0,
+            }
+        )
+    return result
+
+
+def _as_date(value: Any) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _month_start(day: datetime.date, months_back: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_buyers_q(month: str) -> Q:
+    """Return the condition "ordered in this calendar month" ("YYYY-MM") on snapshots; never matches on a
+    malformed month."""
+    try:
+        start = datetime.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return Q(pk__in=[])
+    end = _month_start(start, -1)
+    buyers = Order.objects.filter(deleted_at__isnull=True, ordered_on__gte=start, ordered_on__lt=end).values(
+        "customer_id"
+    )
+    return Q(customer_id__in=buyers)

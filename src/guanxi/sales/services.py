@@ -148,3 +148,59 @@ def order_delete(*, actor: User, order: Order, expected_version: int | None) -> 
     """Move an order to the recycle bin; refuse when the actor may not see its customer (NotFound)."""
     _customer_visible_or_404(actor, order.customer)
     return record_soft_delete(instance=order, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def order_update(
+    *,
+    actor: User,
+    order: Order,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    lines: Iterable[LineIn | Mapping[str, Any]] | None = None,
+) -> Order:
+    """Change an order; with ``lines`` its lines are replaced, and without an amount it is worth their sum.
+
+    Raise NotFound when the actor may not see the customer, VersionConflict on a stale version,
+    ValidationFailed as for :func:`order_create`.
+    """
+    _customer_visible_or_404(actor, order.customer)
+    fields = {k: v for k, v in data.items() if k in ("ordered_on", "amount", "external_ref", "source")}
+    prepared_lines = _prepare_lines(lines) if lines is not None else None
+    if "amount" in fields and fields["amount"] in (None, ""):
+        prepared_lines_for_sum = list(order.lines.all()) if prepared_lines is None else prepared_lines
+        fields["amount"] = sum(
+            (line.quantity * line.unit_price for line in prepared_lines_for_sum), Decimal("0")
+        )
+    if "amount" in fields:
+        fields["amount"] = _decimal(fields["amount"], "amount").quantize(Decimal("0.01"))
+    if isinstance(fields.get("external_ref"), str):
+        fields["external_ref"] = to_halfwidth(fields["external_ref"]).strip()
+    ordered_on = fields.get("ordered_on")
+    if ordered_on is not None and ordered_on > timezone.localdate():
+        message = _("An order date cannot be in the future.")
+        raise ValidationFailed(message, details={"ordered_on": [message]})
+    source = fields.get("source", order.source)
+    ref = fields.get("external_ref", order.external_ref)
+    if ref and Order.objects.filter(source=source, external_ref=ref).exclude(pk=order.pk).exists():
+        message = _("Another order of this source already has this external reference.")
+        raise ValidationFailed(message, details={"external_ref": [message]})
+    updated = record_update(instance=order, actor=actor, data=fields, expected_version=expected_version)
+    if prepared_lines is not None:
+        before = "; ".join(
+            f"{line.product.code if line.product else '-'} × {line.quantity} @ {line.unit_price}"
+            for line in order.lines.select_related("product")
+        )
+        order.lines.all().delete()
+        for line in prepared_lines:
+            line.order = updated
+        OrderLine.objects.bulk_create(prepared_lines)
+        after = "; ".join(
+            f"{line.product.code if line.product else '-'} × {line.quantity} @ {line.unit_price}"
+            for line in prepared_lines
+        )
+        if before != after:
+            audit_record(
+                actor=actor, action="update", obj=updated, before={"lines": before}, after={"lines": after}
+            )
+    return updated

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from guanxi.engagement.feeds import calendar_feed_token_of
 from guanxi.governance.audit import audit_record
 from guanxi.people.models import ApiToken
 from guanxi.people.services import api_token_create, api_token_revoke
@@ -15,6 +16,7 @@ from ..errors import ApiError, not_authenticated_message
 from ..schemas.common import error_responses
 from ..schemas.people import TokenCreateIn, TokenOut
 from ..schemas.relationship import MeOut
+from .relationship import feed_url
 
 router = Router(tags=["auth"])
 
@@ -49,10 +51,13 @@ def token_revoke(request: AuthedRequest) -> Status:
 
 
 @router.get("/me", response={200: MeOut, **error_responses()})
-def me(request: AuthedRequest) -> object:
-    """The signed-in user: who they are, their role, team and language.
+def me(request: AuthedRequest) -> dict:
+    """The signed-in user: who they are, their role, team and language, and their calendar feed URL.
 
-    ``calendar_feed_url`` is null: the feed's token is stored only as a hash, so its URL is shown once, by
-    ``POST /me/calendar-feed``.
+    ``calendar_feed_url`` is the absolute URL of the live feed (``POST /me/calendar-feed`` makes one),
+    or null when there is none.
     """
-    return request.auth
+    token = calendar_feed_token_of(request.auth)
+    data = MeOut.from_orm(request.auth).model_dump(mode="json")
+    data["calendar_feed_url"] = feed_url(request, token) if token else None
+    return data

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from guanxi.engagement.models import Channel, Direction, Stance, TaskKind, TaskStatus
+from guanxi.engagement.models import CadencePurpose, Channel, Direction, Stance, TaskKind, TaskStatus
 
 from .common import LONG_TEXT_MAX, AwareDatetime, IdList, OneOf, QuerySchema, UserRef, WriteSchema
 
@@ -81,6 +81,7 @@ class InteractionOut(Schema):
     next_contact_on: datetime.date | None
     next_contact_channel: str
     is_non_sales: bool
+    event_id: int | None = Field(None, description="the customer event whose attendance logged it")
     tasks: list[TaskRef]
     created_at: datetime.datetime
     created_by_id: int | None
@@ -167,3 +168,66 @@ class TaskListQuery(QuerySchema):
     )
     customer_id: int | None = None
     q: str = Field("", max_length=100, description="words in the title")
+
+
+# --- managing cadences and per-customer intervals ----------------------------------------------------
+
+
+class CadenceStepIn(WriteSchema):
+    purpose: Annotated[str, OneOf(CadencePurpose)]
+    channel: Annotated[str, OneOf(Channel)]
+    title: str = Field(min_length=1, max_length=100)
+    template: str = Field("", max_length=LONG_TEXT_MAX, description="the suggested message")
+    wait_days_high_intent: int = Field(2, ge=0, le=90)
+    wait_days_observing: int = Field(7, ge=0, le=90)
+
+
+class CadenceIn(WriteSchema):
+    """A cadence with all its steps, in order (PUT replaces the steps)."""
+
+    name: str = Field(min_length=1, max_length=60)
+    description: str = Field("", max_length=LONG_TEXT_MAX)
+    is_active: bool = True
+    steps: list[CadenceStepIn] = Field(min_length=1, max_length=12)
+
+
+class CadenceStepDetailOut(Schema):
+    position: int
+    purpose: str
+    channel: str
+    title: str
+    template: str
+    wait_days_high_intent: int
+    wait_days_observing: int
+
+
+class CadenceDetailOut(Schema):
+    id: int
+    version: int
+    name: str
+    description: str
+    is_active: bool
+    steps: list[CadenceStepDetailOut]
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_steps(obj: Any) -> list[Any]:
+        if isinstance(obj, dict):  # a create's answer, already rendered to JSON
+            return list(obj["steps"])
+        return list(obj.steps.all())
+
+
+class IntervalOverrideIn(WriteSchema):
+    interval_days: int | None = Field(
+        ge=1, le=3650, description="contact this customer every … days; null: back to its grade's interval"
+    )
+
+
+class IntervalOverrideOut(Schema):
+    id: int = Field(description="the customer's id")
+    customer_id: int
+    customer_name: str
+    grade: str
+    owner_id: int | None
+    interval_days: int | None = Field(description="the customer's own interval; null: its grade's")
+    version: int = Field(description="the customer's version (its ETag)")

@@ -219,7 +219,7 @@ class RelationshipMapOut(Schema):
 
 
 class CalendarFeedOut(Schema):
-    url: str = Field(description="the secret feed URL; shown once, only a hash of its token is stored")
+    url: str = Field(description="the secret feed URL; GET /me shows it again while it is live")
     created_at: datetime.datetime
 
 
@@ -227,7 +227,7 @@ class MeOut(PeopleMeOut):
     calendar_feed_url: str | None = Field(
         None,
         description=(
-            "your calendar URL when it can be shown; only a hash of its token is stored, so the URL is shown "
-            "once, in the answer of POST /me/calendar-feed, and null here"
+            "the secret URL of your calendar feed (absolute); null when you have no live feed. The token is "
+            "derived from the server's secret key, so the database holds no usable token"
         ),
     )

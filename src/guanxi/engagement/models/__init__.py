@@ -19,10 +19,12 @@ from .cadences import (
     IntentLevel,
     StopReason,
 )
+from .events import Attendance, Event, EventKind, EventStatus, Invitation, InvitationResponse
 from .relationship import GreetingTemplate, RelationshipPolicy
 from .reminders import CalendarFeed, DigestSent, Notification, NotificationKind
 
 __all__ = [
+    "Attendance",
     "Cadence",
     "CadenceEnrollment",
     "CadencePurpose",
@@ -33,9 +35,14 @@ __all__ = [
     "DigestSent",
     "Direction",
     "EnrollmentStatus",
+    "Event",
+    "EventKind",
+    "EventStatus",
     "GreetingTemplate",
     "IntentLevel",
     "Interaction",
+    "Invitation",
+    "InvitationResponse",
     "Notification",
     "NotificationKind",
     "RelationshipPolicy",

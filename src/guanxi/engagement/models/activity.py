@@ -58,11 +58,28 @@ class Interaction(ArchiveRecord):
         default=False,
         help_text=_("Care, greetings and events are counted separately."),
     )
+    # Set on the one interaction that attendance of a customer event logs for each customer.
+    event = models.ForeignKey(
+        "engagement.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+        editable=False,
+        verbose_name=_("event"),
+    )
 
     class Meta:
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         indexes = [models.Index(fields=["customer", "-occurred_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "customer"],
+                condition=Q(event__isnull=False, deleted_at__isnull=True),
+                name="interaction_one_per_event_and_customer",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.topic

@@ -71,12 +71,17 @@ class DigestSent(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A secret iCalendar URL of a user's open tasks. Only the token's SHA-256 is stored."""
+    """A secret iCalendar URL of a user's open tasks. Only the token's SHA-256 is stored.
+
+    The token is an HMAC of the row's id and ``salt`` under the server's secret key, so the database alone
+    never yields a working URL, while the server can show its owner the URL again.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    salt = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,4 +1,4 @@
-"""My settings: the secret calendar feed of my open tasks (create, rotate, revoke)."""
+"""My settings: the secret calendar feed of my open tasks (create, rotate, revoke, and see its link)."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -8,20 +8,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from guanxi.engagement.feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_rotate
+from guanxi.engagement.feeds import (
+    calendar_feed_create,
+    calendar_feed_revoke,
+    calendar_feed_rotate,
+    calendar_feed_url_token,
+)
 from guanxi.engagement.models import CalendarFeed
 
 from ..decorators import member_view
 from ..http import MemberRequest
 
 
-def _settings_page(request: MemberRequest, feed_url: str = "") -> HttpResponse:
-    # The only read of a feed is "does a live one exist, since when": no selector for it yet.
+def _feed_url(request: MemberRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("web:calendar_feed", kwargs={"token": token}))
+
+
+def _settings_page(request: MemberRequest, is_new: bool = False) -> HttpResponse:
     live = CalendarFeed.objects.filter(user_id=request.user.pk, revoked_at__isnull=True).first()
-    return render(request, "web/me/settings.html", {"feed": live, "feed_url": feed_url})
+    token = calendar_feed_url_token(live)
+    context = {"feed": live, "feed_url": _feed_url(request, token) if token else "", "is_new": is_new}
+    return render(request, "web/me/settings.html", context)
 
 
 @require_GET
+@never_cache
 @member_view
 def settings_page(request: MemberRequest) -> HttpResponse:
     return _settings_page(request)
@@ -31,17 +42,16 @@ def settings_page(request: MemberRequest) -> HttpResponse:
 @never_cache
 @member_view
 def calendar_feed_action(request: MemberRequest) -> HttpResponse:
-    """Create, rotate or revoke; the new URL is shown in this one response and never again."""
+    """Create, rotate or revoke the calendar link."""
     action = request.POST.get("action")
     if action == "revoke":
         if calendar_feed_revoke(actor=request.user):
             messages.success(request, _("The calendar link no longer works."))
         return redirect("web:me")
     if action == "rotate":
-        _feed, token = calendar_feed_rotate(actor=request.user)
+        calendar_feed_rotate(actor=request.user)
     elif action == "create":
-        _feed, token = calendar_feed_create(actor=request.user)
+        calendar_feed_create(actor=request.user)
     else:
         return redirect("web:me")
-    url = request.build_absolute_uri(reverse("web:calendar_feed", kwargs={"token": token}))
-    return _settings_page(request, feed_url=url)
+    return _settings_page(request, is_new=True)
