@@ -4,18 +4,28 @@ cust_a is owned by rep_a (team 1); invisible records answer 404 exactly like mis
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from guanxi.customers.models import Contact, Customer
-from guanxi.engagement.models import CadenceEnrollment, Interaction, Notification, Task
+from guanxi.engagement.models import CadenceEnrollment, Event, Interaction, Invitation, Notification, Task
 from guanxi.engagement.selectors import tasks_visible
-from guanxi.governance.scope import visible
+from guanxi.governance.scope import managed_team_paths, visible
+from guanxi.keyaccounts.models import AccountPlan, IntelReport, Referral
+from guanxi.people.models import Role
+from guanxi.performance.models import Assignment, Attempt
+from guanxi.sales.models import Contract, Opportunity, Order, PaymentPlanItem
+from guanxi.visits.models import VisitPlan
 
 from ..conftest import SEES_CUST_A
 from ..factories import ContactFactory, CustomerFactory, InteractionFactory, TaskFactory
+from ..keyaccounts.factories import make_intel, make_referral
+from ..performance.factories import starter_quiz
+from ..sales.factories import ContractFactory, OpportunityFactory, OrderFactory, ProductFactory
 from .support import API, if_match, token_client
 
 ROLES = list(SEES_CUST_A)
@@ -293,7 +303,68 @@ def _scoped_ids(path: str, user) -> set[int]:
     if path == "/cadence-enrollments":
         queryset = CadenceEnrollment.objects.filter(contact__customer__deleted_at__isnull=True)
         return set(visible(queryset, user, via="contact__customer").values_list("pk", flat=True))
+    if path == "/policies/relationship/overrides":
+        return _ids(visible(Customer.objects.filter(contact_interval_days__isnull=False), user))
+    if path == "/events":
+        return _ids(Event.objects.filter(_event_scope(user)))
+    if path in SALES_RECORDS:
+        queryset = SALES_RECORDS[path].objects.filter(customer__deleted_at__isnull=True)
+        return _ids(visible(queryset, user, via="customer"))
+    if path == "/visit-plans":
+        return _ids(VisitPlan.objects.filter(_person_scope(user, "owner", archive_sees_all=True)))
+    if path == "/training/assignments":
+        return _ids(Assignment.objects.filter(_person_scope(user, "rep"), quiz__deleted_at__isnull=True))
+    if path == "/training/attempts":
+        return _ids(Attempt.objects.filter(_person_scope(user, "user")))
+    if path == "/account-plans":
+        plans = AccountPlan.objects.filter(customer__deleted_at__isnull=True)
+        return _ids(visible(plans, user, via="customer"))
+    if path == "/intel-reports":
+        about_customers = IntelReport.objects.filter(customer__deleted_at__isnull=True)
+        market = IntelReport.objects.filter(customer__isnull=True)
+        return _ids(visible(about_customers, user, via="customer")) | (
+            set() if user.role == Role.ADMIN else _ids(market)
+        )
+    if path == "/referrals":
+        # Both ends live (a customer in the recycle bin is hidden everywhere); the referred one in scope.
+        live = Referral.objects.filter(referred__deleted_at__isnull=True, referrer__deleted_at__isnull=True)
+        return _ids(visible(live, user, via="referred"))
     raise AssertionError(f"no scope known for {path}; add it here")
+
+
+SALES_RECORDS = {"/orders": Order, "/opportunities": Opportunity, "/contracts": Contract}
+
+
+def _ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def _person_scope(user, field: str, archive_sees_all: bool = False) -> Q:
+    """Records of a person: their own; a manager also those of the team subtree they lead; the director
+    (and, for visit plans, the archive administrator) everybody's."""
+    if user.role == Role.DIRECTOR or (archive_sees_all and user.role == Role.ARCHIVIST):
+        return Q()
+    if user.role not in (Role.REP, Role.MANAGER) and archive_sees_all:
+        return Q(pk__in=[])
+    condition = Q(**{f"{field}_id": user.pk})
+    if user.role == Role.MANAGER:
+        for team_path in managed_team_paths(user):
+            condition |= Q(**{f"{field}__team__path__startswith": team_path})
+    return condition
+
+
+def _event_scope(user) -> Q:
+    """The organiser's, their managers', the director's and the archive's; plus, for anybody, the events
+    inviting a contact of a live customer they can see. The system administrator sees none."""
+    if user.role == Role.ADMIN:
+        return Q(pk__in=[])
+    if user.role in (Role.DIRECTOR, Role.ARCHIVIST):
+        return Q()
+    invitations = Invitation.objects.filter(
+        customer__deleted_at__isnull=True, contact__deleted_at__isnull=True
+    )
+    inviting = visible(invitations, user, via="customer").values("event_id")
+    return _person_scope(user, "organiser") | Q(pk__in=inviting)
 
 
 # The query string that widens each list to everything the caller may see.
@@ -306,7 +377,22 @@ LIST_ENDPOINTS = {
     "/care/upcoming": "mine=false&days=60",
     "/notifications": "",
     "/cadence-enrollments": "status=",
+    "/policies/relationship/overrides": "",
+    "/events": "when=all",
+    "/orders": "",
+    "/opportunities": "",
+    "/contracts": "",
+    "/visit-plans": "",
+    "/training/assignments": "",
+    "/training/attempts": "",
+    "/account-plans": "scope=team",
+    "/intel-reports": "",
+    "/referrals": "",
 }
+
+# Catalogues, the same for every member and holding no customer data: they have no scope to check, only
+# the promise that everybody sees the same rows (checked below for a rep, a manager and the director).
+CATALOGUES = {"/products": "", "/training/questions": "", "/training/quizzes": ""}
 
 
 @pytest.fixture
@@ -316,6 +402,7 @@ def crowded(org, world):
         customer = CustomerFactory(owner=owner)
         ContactFactory(customer=customer)
         InteractionFactory(customer=customer, created_by=owner)
+        _sales_and_more(org, owner, customer)
         TaskFactory(owner=owner, customer=customer)
         TaskFactory(owner=owner)
         TaskFactory(
@@ -329,8 +416,52 @@ def crowded(org, world):
     shared.collaborators.add(org.rep_a)
     ContactFactory(customer=shared)
     deleted = CustomerFactory(owner=org.rep_a, deleted_at=timezone.now())
-    ContactFactory(customer=deleted)
+    deleted_contact = ContactFactory(customer=deleted)
     InteractionFactory(customer=deleted, occurred_at=timezone.now() - datetime.timedelta(days=2))
+    _sales_and_more(org, org.rep_c, deleted, contact=deleted_contact)  # an event of rep_c invites it
+    Customer.all_objects.filter(pk=deleted.pk).update(contact_interval_days=5)
+    # An event of another team inviting a contact of cust_a: rep_a and mgr_1 see it through the customer.
+    _event(org.rep_c, ContactFactory(customer=org.cust_a))
+    ProductFactory.create_batch(2)
+    starter_quiz()
+    make_intel(reporter=org.rep_b, market="润滑油")  # a market report, about no customer
+    make_referral(referrer=deleted, referred=CustomerFactory(owner=org.rep_a))  # from the recycle bin
+
+
+def _event(organiser, contact) -> Event:
+    starts = timezone.now() + datetime.timedelta(days=3)
+    event = Event.objects.create(
+        title="客户答谢会",
+        organiser=organiser,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+    Invitation.objects.create(event=event, contact=contact, customer=contact.customer, invited_by=organiser)
+    return event
+
+
+def _sales_and_more(org, owner, customer, contact=None) -> None:
+    """One record of each newer kind around ``customer`` (of ``owner`` where a person owns it)."""
+    if contact is None:
+        Customer.objects.filter(pk=customer.pk).update(contact_interval_days=20)
+        _event(owner, ContactFactory(customer=customer))
+        VisitPlan.objects.create(owner=owner, month=datetime.date(2026, 11, 1))
+        quiz = starter_quiz()
+        Assignment.objects.create(
+            quiz=quiz, rep=owner, due_on=datetime.date(2099, 1, 1), assigned_by=org.director
+        )
+        Attempt.objects.create(user=owner, quiz=quiz)
+    else:
+        _event(owner, contact)
+    AccountPlan.objects.create(customer=customer, year=2026, owner=customer.owner)
+    make_intel(reporter=customer.owner, customer=customer)
+    make_referral(referrer=CustomerFactory(owner=org.rep_b), referred=customer)
+    OrderFactory(customer=customer)
+    OpportunityFactory(customer=customer, owner=customer.owner)
+    contract = ContractFactory(customer=customer, owner=customer.owner)
+    PaymentPlanItem.objects.create(
+        contract=contract, due_on=timezone.localdate() - datetime.timedelta(days=10), amount=Decimal("500.00")
+    )
 
 
 def test_every_list_endpoint_in_the_schema_has_a_scope_check(org):
@@ -346,7 +477,19 @@ def test_every_list_endpoint_in_the_schema_has_a_scope_check(org):
         properties = schema["components"]["schemas"][ref.split("/")[-1]]["properties"]
         if {"items", "count"} <= set(properties):
             lists.add(path.removeprefix(API))
-    assert lists == set(LIST_ENDPOINTS)
+    assert lists == set(LIST_ENDPOINTS) | set(CATALOGUES)
+    assert set(LIST_ENDPOINTS).isdisjoint(CATALOGUES)
+
+
+@pytest.mark.parametrize("path", list(CATALOGUES))
+def test_catalogue_is_the_same_for_a_rep_a_manager_and_the_director(org, crowded, path):
+    seen = []
+    for user in (org.rep_a, org.rep_c, org.mgr_2, org.director):
+        body = token_client(user).get(f"{API}{path}?page_size=100&{CATALOGUES[path]}").json()
+        seen.append(sorted(item["id"] for item in body["items"]))
+        assert body["count"] == len(body["items"])
+    assert seen[0] != []
+    assert all(ids == seen[0] for ids in seen)
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
@@ -362,9 +505,21 @@ def test_list_endpoint_returns_exactly_the_scope_and_its_count(org, crowded, rol
     assert body["count"] == len(expected)
 
 
-@pytest.mark.parametrize("path", list(LIST_ENDPOINTS))
+@pytest.mark.parametrize("path", list(LIST_ENDPOINTS) + list(CATALOGUES))
 def test_list_endpoint_refuses_anonymous(org, as_role, path):
     assert as_role("anon").get(f"{API}{path}").status_code == 401
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
+def test_overdue_payments_list_only_the_contracts_in_scope(org, crowded, role):
+    # A plain array, not a page, but customer data all the same: every crowded contract has an overdue
+    # instalment, so the answer names exactly the contracts of the live customers the caller may see.
+    user = org.user(role)
+    response = token_client(user).get(f"{API}/overdue-payments")
+    assert response.status_code == 200
+    contracts = visible(Contract.objects.filter(customer__deleted_at__isnull=True), user, via="customer")
+    assert {row["contract_id"] for row in response.json()} == _ids(contracts)
+    assert len(response.json()) == len(_ids(contracts))
 
 
 def test_given_rep_searching_for_another_teams_customer_then_nothing(org):

@@ -89,7 +89,7 @@ def _column(page, stage):
 
 def test_move_cards_by_keyboard_and_by_drag_and_drop(live_server, pipeline, page, screenshot):
     _login(page, live_server)
-    page.click("nav.mainnav >> text=商机")
+    page.click("nav.mainnav >> text=销售")
     page.wait_for_url(re.compile(r"/pipeline/$"))
     lead = pipeline["lead"]
     expect(_column(page, "lead").locator(f"#opp-{lead.pk}")).to_be_visible()

@@ -27,7 +27,8 @@ CENT = Decimal("0.01")
 
 
 def plans_visible(user: Any) -> QuerySet[AccountPlan]:
-    return visible(AccountPlan.objects.all(), user, via="customer")
+    """Plans of live customers the user may see (a customer in the recycle bin hides its plans)."""
+    return visible(AccountPlan.objects.filter(customer__deleted_at__isnull=True), user, via="customer")
 
 
 def account_plan_list(
@@ -118,7 +119,8 @@ def _intel_q(user: Any) -> Q:
 
 
 def intel_reports_visible(user: Any) -> QuerySet[IntelReport]:
-    return IntelReport.objects.filter(_intel_q(user))
+    live = Q(customer__isnull=True) | Q(customer__deleted_at__isnull=True)
+    return IntelReport.objects.filter(live).filter(_intel_q(user))
 
 
 def intel_report_list(
@@ -151,7 +153,8 @@ def intel_report_get_for_user(*, user: Any, pk: Any) -> IntelReport:
 
 def referrals_visible(user: Any) -> QuerySet[Referral]:
     """Referrals whose referred customer the user may see (the referrer's name is then no secret)."""
-    return visible(Referral.objects.all(), user, via="referred")
+    live = Referral.objects.filter(referred__deleted_at__isnull=True, referrer__deleted_at__isnull=True)
+    return visible(live, user, via="referred")
 
 
 def referral_list(*, user: Any, customer_id: int | None = None) -> QuerySet[Referral]:

@@ -11,10 +11,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from guanxi.engagement.notifications import notification_unread_count
     from guanxi.engagement.selectors import open_task_count
 
-    from .views.team import sees_team_follow_up
+    from .navigation import nav_sections
 
     return {
         "nav_open_tasks": open_task_count(user),
         "nav_unread": notification_unread_count(user),
-        "nav_team_follow_up": sees_team_follow_up(user),
+        "nav_sections": nav_sections(request, user),
     }

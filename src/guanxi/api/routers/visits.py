@@ -26,13 +26,13 @@ from ..schemas.visits import (
     ItemIn,
     ItemOut,
     ItemPatchIn,
-    PlanActionIn,
     PlanCreateIn,
+    PlanDecisionIn,
     PlanDetailOut,
-    PlanListQuery,
     PlanOut,
     ReportIn,
     ReportOut,
+    VisitPlanListQuery,
 )
 
 router = Router(tags=["visit plans"])
@@ -46,7 +46,7 @@ ACTION_ERRORS = error_responses(400, 403, 404, 412, 422)
 
 @router.get("/visit-plans", response={200: Page[PlanOut], **error_responses(422)})
 def visit_plan_list_endpoint(
-    request: AuthedRequest, filters: Query[PlanListQuery], paging: Query[PageQuery]
+    request: AuthedRequest, filters: Query[VisitPlanListQuery], paging: Query[PageQuery]
 ) -> dict:
     """The plans you may see: yours; a manager also their team's; the director all. Newest month first."""
     plans = selectors.plan_list(
@@ -107,7 +107,7 @@ def visit_plan_submit_endpoint(request: AuthedRequest, plan_id: int, response: H
 
 @router.post("/visit-plans/{int:plan_id}/approve", response={200: PlanDetailOut, **ACTION_ERRORS})
 def visit_plan_approve_endpoint(
-    request: AuthedRequest, plan_id: int, payload: PlanActionIn, response: HttpResponse
+    request: AuthedRequest, plan_id: int, payload: PlanDecisionIn, response: HttpResponse
 ) -> VisitPlan:
     """Approve a submitted plan of your rep: each visit becomes a task on its date."""
     return _action(
@@ -122,7 +122,7 @@ def visit_plan_approve_endpoint(
 
 @router.post("/visit-plans/{int:plan_id}/return", response={200: PlanDetailOut, **ACTION_ERRORS})
 def visit_plan_return_endpoint(
-    request: AuthedRequest, plan_id: int, payload: PlanActionIn, response: HttpResponse
+    request: AuthedRequest, plan_id: int, payload: PlanDecisionIn, response: HttpResponse
 ) -> VisitPlan:
     """Send a submitted plan back to the rep; ``comment`` is required."""
     return _action(

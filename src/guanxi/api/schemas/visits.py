@@ -16,11 +16,11 @@ class PlanCreateIn(WriteSchema):
     month: datetime.date = Field(description="any day of the month to plan; this month or later")
 
 
-class PlanActionIn(WriteSchema):
+class PlanDecisionIn(WriteSchema):
     comment: str = Field("", max_length=2000, description="required to return a plan")
 
 
-class PlanListQuery(QuerySchema):
+class VisitPlanListQuery(QuerySchema):
     month: datetime.date | None = Field(None, description="any day of the month")
     owner_id: int | None = None
     status: Annotated[str, OneOf(PlanStatus, blank=True)] = ""
@@ -105,7 +105,7 @@ class ItemOut(Schema):
         return obj.status == ItemStatus.DONE
 
 
-class EventOut(Schema):
+class PlanEventOut(Schema):
     action: str
     actor_id: int | None
     comment: str
@@ -134,7 +134,7 @@ class PlanOut(Schema):
 
 class PlanDetailOut(PlanOut):
     items: list[ItemOut]
-    events: list[EventOut]
+    events: list[PlanEventOut]
 
     @staticmethod
     def resolve_items(obj: Any) -> list[Any]:

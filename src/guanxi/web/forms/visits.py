@@ -63,9 +63,8 @@ class VisitItemForm(DashedBlankChoices, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers.order_by("name")  # type: ignore[attr-defined]
-        contacts = (
-            Contact.objects.filter(customer=customer) if customer is not None else Contact.objects.none()
-        )
+        # ``customer`` comes from the caller's visible customers; its contacts are visible with it.
+        contacts = customer.contacts.all() if customer is not None else Contact.objects.none()
         self.fields["contacts"].queryset = contacts.order_by("name")  # type: ignore[attr-defined]
 
     def item_data(self) -> dict[str, Any]:

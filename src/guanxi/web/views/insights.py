@@ -185,7 +185,9 @@ def _distribution_panels(scope: Scope) -> list[dict[str, Any]]:
                 _row(b.label, b.href, charts.format_number(b.value), _money(r["revenue"]))
                 for b, r in zip(grades, grade_rows, strict=True)
             ],
-            _("Revenue ABC (A up to 80 % of revenue) combined with the five-dimension value score."),
+            _(
+                "Revenue ABC (A: the first 80 per cent of revenue) combined with the five-dimension value score."
+            ),
         ),
         _panel(
             "groups",
