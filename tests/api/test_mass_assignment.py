@@ -1,18 +1,20 @@
 """Mass-assignment protection (SECURITY API-03): only declared fields are written, ownership within rights."""
 
 import datetime
+import re
 
 import pytest
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from guanxi.customers.models import Contact, Customer
-from guanxi.engagement.models import Cadence, Event, Interaction, Invitation, Task
+from guanxi.engagement.models import Cadence, CadenceEnrollment, Event, Interaction, Invitation, Task
 from guanxi.keyaccounts.models import AccountPlan, IntelReport, Referral
 from guanxi.performance.models import Assignment, Attempt, Question, Quiz
 from guanxi.performance.selectors import quiz_questions
 from guanxi.sales.models import Contract, Opportunity, Order, Payment, PaymentPlanItem, Product
 from guanxi.visits.models import VisitPlan, VisitPlanItem
+from guanxi.visits.services import plan_submit
 
 from ..factories import ContactFactory, CustomerFactory, InteractionFactory, TaskFactory
 from ..keyaccounts.factories import make_intel
@@ -39,7 +41,18 @@ def _snapshot(org):
     return rows
 
 
-WRITTEN_MODELS = (Customer, Contact, Interaction, Task, Cadence, Event, Invitation, Product, Order)
+WRITTEN_MODELS = (
+    Customer,
+    Contact,
+    Interaction,
+    Task,
+    Cadence,
+    CadenceEnrollment,
+    Event,
+    Invitation,
+    Product,
+)
+WRITTEN_MODELS += (Order,)
 WRITTEN_MODELS += (Opportunity, Contract, PaymentPlanItem, Payment, VisitPlan, VisitPlanItem)
 WRITTEN_MODELS += (Question, Quiz, Assignment, Attempt, AccountPlan, IntelReport, Referral)
 
@@ -49,17 +62,27 @@ def records(org):
     starts = timezone.now() + datetime.timedelta(days=30)
     month = timezone.localdate().replace(day=1)
     plan = build_plan(org.rep_a, org.cust_a, month, days=(28,))
+    later = (month + datetime.timedelta(days=70)).replace(day=1)
+    submitted = plan_submit(actor=org.rep_a, plan=build_plan(org.rep_a, org.cust_a, later, days=(10,)))
+    contact = ContactFactory(customer=org.cust_a)
+    event = Event.objects.create(
+        title="新品发布会",
+        organiser=org.rep_a,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+    invitation = Invitation.objects.create(
+        event=event, contact=contact, customer=org.cust_a, invited_by=org.rep_a
+    )
     return {
-        "contact": ContactFactory(customer=org.cust_a),
+        "contact": contact,
         "interaction": InteractionFactory(customer=org.cust_a, created_by=org.rep_a),
         "task": TaskFactory(owner=org.rep_a, customer=org.cust_a),
         "cadence": Cadence.objects.first(),
-        "event": Event.objects.create(
-            title="新品发布会",
-            organiser=org.rep_a,
-            starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=2),
-        ),
+        "event": event,
+        "invitation": invitation,
+        "guest": ContactFactory(customer=org.cust_a),
+        "submitted_plan": submitted,
         "product": ProductFactory(),
         "order": OrderFactory(customer=org.cust_a),
         "opportunity": OpportunityFactory(customer=org.cust_a),
@@ -67,6 +90,7 @@ def records(org):
         "visit_plan": plan,
         "visit_item": plan.items.get(),
         "quiz": starter_quiz(),
+        "question": starter_quiz().questions.order_by("pk").first(),
         "account_plan": AccountPlan.objects.create(customer=org.cust_a, year=2026, owner=org.rep_a),
         "intel": make_intel(reporter=org.rep_a, customer=org.cust_a),
         "referred": CustomerFactory(owner=org.rep_a),
@@ -136,7 +160,17 @@ WRITES = [
         },
     ),
     ("patch", "/events/{event}", lambda o, r: {"place": "上海"}),
-    ("post", "/events/{event}/invitations", lambda o, r: {"contact_ids": [r["contact"].pk]}),
+    (
+        "post",
+        "/events/{event}/invitations",
+        lambda o, r: {"contact_ids": [r["guest"].pk]},
+    ),
+    ("post", "/events/{event}/invitations/{invitation}/respond", lambda o, r: {"response": "accepted"}),
+    (
+        "post",
+        "/cadence-enrollments",
+        lambda o, r: {"cadence_id": r["cadence"].pk, "contact_id": r["contact"].pk, "intent": "high"},
+    ),
     (
         "post",
         "/orders",
@@ -191,6 +225,9 @@ MANAGER_WRITES = [
     ("post", "/cadences", _cadence),
     ("put", "/cadences/{cadence}", _cadence),
     ("put", "/customers/{cust_a}/contact-interval", lambda o, r: {"interval_days": 10}),
+    ("post", "/visit-plans/{submitted_plan}/approve", lambda o, r: {"comment": ""}),
+    ("post", "/visit-plans/{submitted_plan}/return", lambda o, r: {"comment": "请补充拜访目标"}),
+    ("post", "/training/questions/{question}/active", lambda o, r: {"is_active": False}),
     ("post", "/products", lambda o, r: {"code": "JY-01", "name": "机油"}),
     ("patch", "/products/{product}", lambda o, r: {"name": "全合成机油"}),
     ("post", "/training/questions", _question),
@@ -218,6 +255,13 @@ def _url(path: str, org, records) -> str:
     return API + path.format(**ids)
 
 
+def _if_match(path: str, org, records) -> dict[str, str]:
+    """If-Match with the current version of the record the path addresses (1 for a fresh one)."""
+    named = re.findall(r"{(\w+)}", path)
+    record = {"cust_a": org.cust_a, **records}[named[0]] if named else None
+    return if_match(getattr(record, "version", 1))
+
+
 @pytest.mark.parametrize(("role", "method", "path", "payload"), ALL_WRITES, ids=WRITE_IDS)
 def test_given_valid_payload_plus_protected_fields_when_writing_then_400_and_nothing_changed(
     org, records, role, method, path, payload
@@ -226,7 +270,7 @@ def test_given_valid_payload_plus_protected_fields_when_writing_then_400_and_not
     before = _snapshot(org)
     body = payload(org, records) | SMUGGLED | {"owner_id": org.rep_c.pk}
     response = getattr(client, method)(
-        _url(path, org, records), body, content_type="application/json", headers=if_match(1)
+        _url(path, org, records), body, content_type="application/json", headers=_if_match(path, org, records)
     )
     assert response.status_code == 400
     error = response.json()
@@ -240,7 +284,10 @@ def test_given_valid_payload_alone_when_writing_then_accepted(org, records, role
     # The control for the test above: the same payload without the smuggled fields goes through.
     client = token_client(org.user(role))
     response = getattr(client, method)(
-        _url(path, org, records), payload(org, records), content_type="application/json", headers=if_match(1)
+        _url(path, org, records),
+        payload(org, records),
+        content_type="application/json",
+        headers=_if_match(path, org, records),
     )
     assert response.status_code in {200, 201}, response.json()
 
@@ -315,7 +362,7 @@ def test_every_request_body_in_the_schema_forbids_extra_and_protected_fields(org
                 continue
             ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
             bodies.append((f"{method.upper()} {path}", components[ref.split("/")[-1]]))
-    assert len(bodies) == 20  # every write operation with a body, including POST /auth/token
+    assert len(bodies) == 58  # every write operation with a body, including POST /auth/token
     for name, body in bodies:
         assert body["additionalProperties"] is False, name
         assert NEVER_WRITABLE.isdisjoint(body["properties"]), name

@@ -522,6 +522,28 @@ def test_overdue_payments_list_only_the_contracts_in_scope(org, crowded, role):
     assert len(response.json()) == len(_ids(contracts))
 
 
+@pytest.mark.parametrize("role", ["rep_a", "mgr_1", "director", "archivist"])
+@pytest.mark.parametrize(
+    ("resource", "record"),
+    [
+        ("account-plans", lambda c: AccountPlan.objects.create(customer=c, year=2026, owner=c.owner)),
+        ("intel-reports", lambda c: make_intel(reporter=c.owner, customer=c)),
+        ("orders", lambda c: OrderFactory(customer=c)),
+        ("opportunities", lambda c: OpportunityFactory(customer=c)),
+        ("contracts", lambda c: ContractFactory(customer=c)),
+    ],
+)
+def test_record_of_a_customer_in_the_recycle_bin_is_not_found(org, as_role, role, resource, record):
+    # A deleted customer is hidden everywhere, its records with it, even from its owner and the director.
+    customer = CustomerFactory(owner=org.rep_a)
+    pk = record(customer).pk
+    assert as_role(role).get(f"{API}/{resource}/{pk}").status_code == 200
+    Customer.objects.filter(pk=customer.pk).update(deleted_at=timezone.now())
+    response = as_role(role).get(f"{API}/{resource}/{pk}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
 def test_given_rep_searching_for_another_teams_customer_then_nothing(org):
     response = token_client(org.rep_a).get(f"{API}/customers", {"q": "腾讯"})
     assert response.json()["count"] == 0

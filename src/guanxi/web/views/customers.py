@@ -63,6 +63,7 @@ def customer_list_page(request: MemberRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "filtered": any(values.get(n) for n in FILTER_NAMES if n != "sort"),
+        "may_create": owner_candidates(request.user).exists(),
     }
     template = "web/customers/list.html"
     if wants_fragment(request, "customer-results"):
