@@ -177,3 +177,18 @@ def test_the_logged_interaction_names_its_event(org, frozen):
     interaction = Interaction.objects.get(event=event)
     body = client.get(f"{API}/interactions/{interaction.pk}").json()
     assert (body["event_id"], body["channel"], body["is_non_sales"]) == (event.pk, "event", True)
+
+
+def test_put_without_an_end_replaces_it_while_patch_with_null_keeps_it(org, frozen):
+    event = make_event(org.rep_a, days=3)
+    client = token_client(org.rep_a)
+    url = f"{API}/events/{event.pk}"
+    later = (NOW + datetime.timedelta(days=10)).isoformat()
+    body = {"title": "新品发布会", "kind": event.kind, "starts_at": later, "ends_at": None, "place": "苏州"}
+    replaced = client.put(url, json.dumps(body), content_type="application/json", headers=if_match(1))
+    assert replaced.status_code == 200, replaced.json()
+    assert replaced.json()["ends_at"] == replaced.json()["starts_at"]
+    kept = patch(client, url, {"ends_at": None, "place": "无锡"}, **if_match(2))
+    assert kept.status_code == 200, kept.json()
+    assert kept.json()["ends_at"] == replaced.json()["ends_at"]
+    assert kept.json()["place"] == "无锡"

@@ -72,12 +72,17 @@ register_conflict_renderer(
 )
 
 
-def _data(payload: dict) -> dict:
+def _data(payload: dict, *, replace: bool = True) -> dict:
     organiser_id = payload.pop("organiser_id", None)
     if organiser_id is not None:
         payload["organiser"] = user_ref(organiser_id, "organiser_id")
     if "ends_at" in payload and payload["ends_at"] is None:
-        payload.pop("ends_at")
+        # No end given: on a create or a full replacement the event ends when it starts (as in the
+        # web form); a PATCH with null keeps the stored end.
+        if replace and payload.get("starts_at") is not None:
+            payload["ends_at"] = payload["starts_at"]
+        else:
+            payload.pop("ends_at")
     return payload
 
 
@@ -134,13 +139,17 @@ def event_patch_endpoint(
     request: AuthedRequest, event_id: int, payload: EventPatchIn, response: HttpResponse
 ) -> Event:
     """Change only the fields given. Requires ``If-Match``."""
-    return _update(request, event_id, payload.model_dump(exclude_unset=True), response)
+    return _update(request, event_id, payload.model_dump(exclude_unset=True), response, replace=False)
 
 
-def _update(request: AuthedRequest, event_id: int, data: dict, response: HttpResponse) -> Event:
+def _update(
+    request: AuthedRequest, event_id: int, data: dict, response: HttpResponse, *, replace: bool = True
+) -> Event:
     version = expected_version(request)
     event = _get(request.auth, event_id)
-    event = event_update(actor=request.auth, event=event, data=_data(data), expected_version=version)
+    event = event_update(
+        actor=request.auth, event=event, data=_data(data, replace=replace), expected_version=version
+    )
     set_etag(response, event)
     return _get(request.auth, event.pk)
 
