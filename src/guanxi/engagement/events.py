@@ -28,7 +28,7 @@ from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from guanxi.customers.models import Contact
 from guanxi.governance.audit import audit_record
 from guanxi.governance.records import record_create, record_soft_delete, record_update
-from guanxi.governance.scope import can_own_customers, customer_q, managed_team_paths
+from guanxi.governance.scope import can_own_customers, customer_q, managed_people_q
 from guanxi.people.models import Role, User
 
 from .models import (
@@ -53,11 +53,7 @@ MAX_INVITATIONS_PER_REQUEST = 200
 def _organiser_q(user: Any) -> Q:
     if user.role in (Role.DIRECTOR, Role.ARCHIVIST):
         return Q()
-    condition = Q(organiser_id=user.pk)
-    if user.role == Role.MANAGER:
-        for path in managed_team_paths(user):
-            condition |= Q(organiser__team__path__startswith=path)
-    return condition
+    return managed_people_q(user, "organiser")
 
 
 def invitations_visible(user: Any) -> QuerySet[Invitation]:

@@ -28,6 +28,16 @@ def managed_team_paths(user: Any) -> list[str]:
     return paths
 
 
+def managed_people_q(user: Any, via: str) -> Q:
+    """Return the condition selecting rows whose person (``via``: the path to a user, e.g. ``owner``) is
+    ``user`` or, when ``user`` is a manager, anybody in the team subtree they lead."""
+    condition = Q(**{f"{via}_id": user.pk})
+    if user.role == Role.MANAGER:
+        for path in managed_team_paths(user):
+            condition |= Q(**{f"{via}__team__path__startswith": path})
+    return condition
+
+
 def customer_q(user: Any, via: str = "") -> Q:
     """Return the condition selecting the customers ``user`` may see; ``via`` is the path to a customer."""
     prefix = f"{via}__" if via else ""
@@ -37,10 +47,7 @@ def customer_q(user: Any, via: str = "") -> Q:
     if user.role in (Role.DIRECTOR, Role.ARCHIVIST):
         return Q()
     if user.role == Role.MANAGER:
-        condition = Q(**{f"{prefix}owner_id": user.pk})
-        for path in managed_team_paths(user):
-            condition |= Q(**{f"{prefix}owner__team__path__startswith": path})
-        return condition
+        return managed_people_q(user, f"{prefix}owner")
     if user.role == Role.REP:
         # Two indexed conditions, no join: a join through the collaborators table would repeat rows and,
         # OR-ed with the owner, force a scan of the whole table.

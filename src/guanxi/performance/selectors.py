@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound
-from guanxi.governance.scope import managed_team_paths
+from guanxi.governance.scope import managed_people_q, managed_team_paths
 from guanxi.people.models import Role, User
 
 from .models import Assignment, Attempt, AttemptAnswer, Choice, Question, Quiz, QuizQuestion
@@ -33,11 +33,7 @@ def people_q(user: Any, via: str) -> Q:
         return nothing
     if user.role == Role.DIRECTOR:
         return Q()
-    condition = Q(**{f"{via}_id": user.pk})
-    if user.role == Role.MANAGER:
-        for path in managed_team_paths(user):
-            condition |= Q(**{f"{via}__team__path__startswith": path})
-    return condition
+    return managed_people_q(user, via)
 
 
 def people_in_scope(user: Any) -> QuerySet[User]:

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.governance.scope import managed_team_paths
+from guanxi.governance.scope import managed_people_q, managed_team_paths
 from guanxi.people.models import Role, User
 
 from .models import APPROVED_STATUSES, ItemStatus, PlanStatus, VisitPlan, VisitPlanItem, VisitReport
@@ -64,13 +64,8 @@ def plan_owner_q(user: Any, via: str = "") -> Q:
         return nothing
     if user.role in (Role.DIRECTOR, Role.ARCHIVIST):
         return Q()
-    if user.role == Role.MANAGER:
-        condition = Q(**{f"{prefix}owner_id": user.pk})
-        for path in managed_team_paths(user):
-            condition |= Q(**{f"{prefix}owner__team__path__startswith": path})
-        return condition
-    if user.role == Role.REP:
-        return Q(**{f"{prefix}owner_id": user.pk})
+    if user.role in (Role.MANAGER, Role.REP):
+        return managed_people_q(user, f"{prefix}owner")
     return nothing
 
 
