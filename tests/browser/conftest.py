@@ -1,9 +1,18 @@
-"""Chromium through Playwright's sync API, against pytest-django's live server."""
+"""Chromium through Playwright's sync API, against pytest-django's live server.
 
+Besides the browser fixtures: the demo organisation's sales department (``sales_department``), a factory
+adding a person to one of its teams (``add_member``) and signing in and out through the real forms.
+"""
+
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from guanxi.people.models import Role, Team, User
+from guanxi.people.services import team_create, user_create
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,6 +26,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+PASSWORD = "browser-suite-passphrase-42"
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +71,50 @@ def screenshot():
         return path
 
     return _shot
+
+
+@dataclass(frozen=True)
+class SalesDepartment:
+    sales: Team
+    east: Team
+    south: Team
+    manager1: User
+    manager2: User
+
+
+@pytest.fixture
+def sales_department(transactional_db) -> SalesDepartment:
+    """销售部 with 华东一组 led by manager1 (周经理) and 华南二组 led by manager2 (吴经理), as in the demo."""
+    sales = team_create(name="销售部")
+    east = team_create(name="华东一组", parent=sales)
+    south = team_create(name="华南二组", parent=sales)
+    manager1 = add_member(east, "manager1", "周经理", role=Role.MANAGER)
+    manager2 = add_member(south, "manager2", "吴经理", role=Role.MANAGER)
+    east.manager, south.manager = manager1, manager2
+    east.save()
+    south.save()
+    return SalesDepartment(sales, east, south, manager1, manager2)
+
+
+def add_member(team: Team, username: str, display_name: str, *, role: str = Role.REP) -> User:
+    """Add a person (a rep unless told otherwise) to ``team``, signing in with the suite's password."""
+    return user_create(username=username, password=PASSWORD, role=role, team=team, display_name=display_name)
+
+
+def sign_in(page, live_server, username: str) -> None:
+    """Sign ``username`` in through the login form; everybody lands on today's page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(re.compile(r"/today/$"))
+    expect(page.locator(".mainnav")).to_be_visible()
+
+
+def sign_out(page) -> None:
+    """Sign out through the user menu and wait for the login page."""
+    page.click("details.usermenu summary")
+    page.click("form[action='/logout/'] button")
+    page.wait_for_url(re.compile(r"/login/$"))

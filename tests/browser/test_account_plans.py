@@ -11,31 +11,19 @@ from playwright.sync_api import expect
 from guanxi.customers.models import Contact, Counterpart, Customer
 from guanxi.keyaccounts.models import IntelReport, Referral
 from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
 from guanxi.sales.models import Order
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, add_member, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
-
 
 @pytest.fixture
-def people(transactional_db):
-    sales = team_create(name="销售部")
-    east = team_create(name="华东一组", parent=sales)
-    south = team_create(name="华南二组", parent=sales)
-    manager1 = user_create(
-        username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理"
-    )
-    east.manager = manager1
-    east.save()
-    rep1 = user_create(username="rep1", password=PASSWORD, team=east, display_name="陈晓明")
-    rep5 = user_create(username="rep5", password=PASSWORD, team=south, display_name="林芳")
-    director = user_create(
-        username="director", password=PASSWORD, role=Role.DIRECTOR, team=sales, display_name="王部长"
-    )
+def people(sales_department):
+    dept = sales_department
+    rep1 = add_member(dept.east, "rep1", "陈晓明")
+    rep5 = add_member(dept.south, "rep5", "林芳")
+    director = add_member(dept.sales, "director", "王部长", role=Role.DIRECTOR)
     customer = Customer.objects.create(name="华威精密机械有限公司", grade="A", owner=rep1)
     boss = Contact.objects.create(
         customer=customer, name="赵总", title="总经理", decision_role="decision_maker", decision_weight=5
@@ -55,27 +43,12 @@ def people(transactional_db):
     return {"rep1": rep1, "rep5": rep5, "director": director, "customer": customer}
 
 
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    expect(page.locator(".mainnav")).to_be_visible()
-
-
-def sign_out(page) -> None:
-    page.click("details.usermenu summary")
-    page.click("form[action='/logout/'] button")
-    page.wait_for_url(re.compile(r"/login/$"))
-
-
 def test_plan_draft_review_approve_adjust_compare(page, live_server, people, screenshot):
     base = live_server.url
     customer = people["customer"]
 
     # the rep starts a plan from the navigation and fills it in
-    sign_in(page, base, "rep1")
+    sign_in(page, live_server, "rep1")
     page.click(".mainnav a[href='/key-accounts/']")
     page.wait_for_url(re.compile(r"/key-accounts/$"))
     page.click("a[href='/key-accounts/plans/new/']")
@@ -106,7 +79,7 @@ def test_plan_draft_review_approve_adjust_compare(page, live_server, people, scr
     sign_out(page)
 
     # the director approves it from the pending list
-    sign_in(page, base, "director")
+    sign_in(page, live_server, "director")
     page.goto(f"{base}/key-accounts/?scope=pending")
     screenshot(page, "account-plans-pending")
     page.set_viewport_size(PHONE)
@@ -119,7 +92,7 @@ def test_plan_draft_review_approve_adjust_compare(page, live_server, people, scr
     sign_out(page)
 
     # the owner finds it locked, with the reason
-    sign_in(page, base, "rep1")
+    sign_in(page, live_server, "rep1")
     page.goto(f"{plan_url}edit/")
     page.wait_for_url(plan_url)
     expect(page.locator(".ka-locked")).to_contain_text("此计划已批准，现在只有市场部部长可以修改")
@@ -128,7 +101,7 @@ def test_plan_draft_review_approve_adjust_compare(page, live_server, people, scr
     sign_out(page)
 
     # the director adjusts it: a new version, compared side by side with the approved one
-    sign_in(page, base, "director")
+    sign_in(page, live_server, "director")
     page.goto(plan_url)
     page.click(".ka-actions a[href$='/edit/']")
     expect(page.locator(".ka-note")).to_be_visible()
@@ -150,7 +123,7 @@ def test_plan_draft_review_approve_adjust_compare(page, live_server, people, scr
     sign_out(page)
 
     # the intel list, the referrals report and the customer page's panel
-    sign_in(page, base, "director")
+    sign_in(page, live_server, "director")
     page.goto(f"{base}/key-accounts/intel/")
     expect(page.locator("table")).to_contain_text("招标评分标准变更")
     screenshot(page, "intel-list")
@@ -168,7 +141,7 @@ def test_plan_draft_review_approve_adjust_compare(page, live_server, people, scr
     sign_out(page)
 
     # another team's rep cannot see it
-    sign_in(page, base, "rep5")
+    sign_in(page, live_server, "rep5")
     response = page.goto(plan_url)
     assert response.status == 404
     assert page.problems == []

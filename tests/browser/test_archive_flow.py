@@ -10,51 +10,26 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
-
-from .conftest import PHONE
+from .conftest import PHONE, add_member, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
 COMPANY = "华威精密机械有限公司"
 
 
 @pytest.fixture
-def demo_people(transactional_db):
+def demo_people(sales_department):
     """rep1 in manager1's team, rep5 in manager2's team, as in the demo organisation."""
-    sales = team_create(name="销售部")
-    east = team_create(name="华东一组", parent=sales)
-    south = team_create(name="华南二组", parent=sales)
-    manager1 = user_create(
-        username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理"
-    )
-    manager2 = user_create(
-        username="manager2", password=PASSWORD, role=Role.MANAGER, team=south, display_name="吴经理"
-    )
-    east.manager, south.manager = manager1, manager2
-    east.save()
-    south.save()
-    rep1 = user_create(username="rep1", password=PASSWORD, team=east, display_name="陈晓明")
-    rep5 = user_create(username="rep5", password=PASSWORD, team=south, display_name="林芳")
-    return {"manager1": manager1, "manager2": manager2, "rep1": rep1, "rep5": rep5}
+    dept = sales_department
+    rep1 = add_member(dept.east, "rep1", "陈晓明")
+    rep5 = add_member(dept.south, "rep5", "林芳")
+    return {"manager1": dept.manager1, "manager2": dept.manager2, "rep1": rep1, "rep5": rep5}
 
 
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/today/$"))  # a rep's day starts with whom to contact today
+def sign_in_to_customers(page, live_server, username: str) -> None:
+    sign_in(page, live_server, username)  # a rep's day starts with whom to contact today
     page.click(".mainnav a[href='/customers/']")
     page.wait_for_url(re.compile(r"/customers/$"))
-
-
-def sign_out(page) -> None:
-    page.click("details.usermenu summary")
-    page.click("form[action='/logout/'] button")
-    page.wait_for_url(re.compile(r"/login/$"))
 
 
 def test_rep_builds_an_archive_and_only_their_side_of_the_company_sees_it(
@@ -70,7 +45,7 @@ def test_rep_builds_an_archive_and_only_their_side_of_the_company_sees_it(
     assert page.get_attribute("html", "lang") == "zh-hans"
     assert "密码" in page.inner_text("form.stack")  # Django's own catalogue: Chinese whatever ours holds
     screenshot(page, "01-login")
-    sign_in(page, base, "rep1")
+    sign_in_to_customers(page, live_server, "rep1")
     assert page.get_attribute("html", "lang") == "zh-hans"
     page.click("details.usermenu summary")
     assert "华东一组" in page.inner_text(".usermenu-panel")
@@ -173,7 +148,7 @@ def test_rep_builds_an_archive_and_only_their_side_of_the_company_sees_it(
     sign_out(page)
 
     # when a rep of another team opens the company's address, it does not exist for them
-    sign_in(page, base, "rep5")
+    sign_in_to_customers(page, live_server, "rep5")
     response = page.goto(customer_url)
     assert response.status == 404
     assert COMPANY not in page.content()
@@ -181,7 +156,7 @@ def test_rep_builds_an_archive_and_only_their_side_of_the_company_sees_it(
     sign_out(page)
 
     # and rep1's manager reads it
-    sign_in(page, base, "manager1")
+    sign_in_to_customers(page, live_server, "manager1")
     response = page.goto(customer_url)
     assert response.status == 200
     assert page.inner_text("h1") == COMPANY

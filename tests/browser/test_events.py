@@ -9,22 +9,16 @@ from playwright.sync_api import expect
 
 from guanxi.engagement.events import event_create
 from guanxi.engagement.models import Interaction
-from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
 
 from ..factories import ContactFactory, CustomerFactory
-from .conftest import PHONE
+from .conftest import PHONE, add_member, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
-
 
 @pytest.fixture
-def held_event(transactional_db):
-    east = team_create(name="华东一组")
-    user_create(username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理")
-    rep = user_create(username="rep1", password=PASSWORD, team=east, display_name="陈晓明")
+def held_event(sales_department):
+    rep = add_member(sales_department.east, "rep1", "陈晓明")
     customer = CustomerFactory(name="华威精密机械有限公司", owner=rep)
     ContactFactory(customer=customer, name="王建国", title="总经理")
     ContactFactory(customer=customer, name="王丽", title="采购主管")
@@ -51,11 +45,7 @@ def held_event(transactional_db):
 
 
 def test_invite_by_search_and_record_attendance(live_server, held_event, page, screenshot):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "rep1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/today/$"))
+    sign_in(page, live_server, "rep1")
 
     page.click("nav.mainnav >> text=活动")
     page.wait_for_url(re.compile(r"/events/$"))

@@ -7,30 +7,20 @@ import pytest
 from playwright.sync_api import expect
 
 from guanxi.insights.refresh import refresh_insights
-from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
 
 from ..factories import CustomerFactory
 from ..sales.factories import ProductFactory, buy
-from .conftest import PHONE
+from .conftest import PHONE, add_member, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
-
 
 @pytest.fixture
-def valued_book(transactional_db):
-    east = team_create(name="华东一组")
-    manager = user_create(
-        username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理"
-    )
+def valued_book(sales_department):
     reps = [
-        user_create(username=f"rep{i}", password=PASSWORD, team=east, display_name=name)
+        add_member(sales_department.east, f"rep{i}", name)
         for i, name in enumerate(("陈晓明", "林小雨"), start=1)
     ]
-    east.manager = manager
-    east.save()
     products = [ProductFactory(name=name) for name in ("协同办公平台", "数据分析平台", "年度运维服务")]
     today = datetime.date.today()
     customers = []
@@ -48,16 +38,8 @@ def valued_book(transactional_db):
     return customers
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/today/$"))
-
-
 def test_the_dashboard_and_the_customer_panel_render(live_server, valued_book, page, screenshot):
-    _login(page, live_server, "manager1")
+    sign_in(page, live_server, "manager1")
     page.click("nav.mainnav >> text=客户价值")
     page.wait_for_url(re.compile(r"/value/$"))
     expect(page.locator("svg.chart").first).to_be_visible()

@@ -9,25 +9,19 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
 from guanxi.sales.models import Opportunity, PaymentPlanItem
 from guanxi.sales.pipeline import opportunity_create
 
 from ..factories import CustomerFactory
 from ..sales.factories import ContractFactory
-from .conftest import PHONE
+from .conftest import PHONE, add_member, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
-
 
 @pytest.fixture
-def pipeline(transactional_db):
-    east = team_create(name="华东一组")
-    user_create(username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理")
-    rep = user_create(username="rep1", password=PASSWORD, team=east, display_name="陈晓明")
+def pipeline(sales_department):
+    rep = add_member(sales_department.east, "rep1", "陈晓明")
     customer = CustomerFactory(name="华威精密机械有限公司", short_name="华威精密", owner=rep)
     other = CustomerFactory(name="东方电气配件厂", owner=rep)
     today = timezone.localdate()
@@ -75,20 +69,12 @@ def pipeline(transactional_db):
     return {"customer": customer, "contract": contract, **made}
 
 
-def _login(page, live_server, username="rep1"):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/today/$"))
-
-
 def _column(page, stage):
     return page.locator(f"section.board-col[data-stage={stage}]")
 
 
 def test_move_cards_by_keyboard_and_by_drag_and_drop(live_server, pipeline, page, screenshot):
-    _login(page, live_server)
+    sign_in(page, live_server, "rep1")
     page.click("nav.mainnav >> text=销售")
     page.wait_for_url(re.compile(r"/pipeline/$"))
     lead = pipeline["lead"]
@@ -143,7 +129,7 @@ def test_move_cards_by_keyboard_and_by_drag_and_drop(live_server, pipeline, page
 
 
 def test_forecast_and_contract_pages_on_desktop_and_phone(live_server, pipeline, page, screenshot):
-    _login(page, live_server, "manager1")
+    sign_in(page, live_server, "manager1")
     page.goto(f"{live_server.url}/pipeline/forecast/")
     expect(page.locator("svg.chart")).to_be_visible()
     expect(page.locator(".forecast-table").first).to_contain_text("陈晓明")

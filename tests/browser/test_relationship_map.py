@@ -6,24 +6,17 @@ import pytest
 from playwright.sync_api import expect
 
 from guanxi.customers.models import Counterpart
-from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
 
 from ..factories import ContactFactory, CustomerFactory
-from .conftest import PHONE
+from .conftest import PHONE, add_member, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
-
 
 @pytest.fixture
-def mapped_customer(transactional_db):
-    east = team_create(name="华东一组")
-    manager = user_create(
-        username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理"
-    )
-    rep = user_create(username="rep1", password=PASSWORD, team=east, display_name="陈晓明")
+def mapped_customer(sales_department):
+    manager = sales_department.manager1
+    rep = add_member(sales_department.east, "rep1", "陈晓明")
     customer = CustomerFactory(name="华威精密机械有限公司", owner=rep)
     boss = ContactFactory(
         customer=customer,
@@ -45,11 +38,7 @@ def mapped_customer(transactional_db):
 
 
 def test_the_map_renders_and_a_counterpart_is_added(live_server, mapped_customer, page, screenshot):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "rep1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/today/$"))
+    sign_in(page, live_server, "rep1")
 
     page.goto(f"{live_server.url}/customers/{mapped_customer.pk}/")
     page.click("text=关系图")

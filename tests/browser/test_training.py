@@ -8,30 +8,22 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
 from guanxi.performance import selectors, services
 
 from ..factories import CustomerFactory
 from ..performance import factories as f
-from .conftest import PHONE
+from .conftest import PHONE, add_member, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
 RIGHT_ANSWERS = 7  # 70 points: passed, keep practising
 
 
 @pytest.fixture
-def team(transactional_db):
-    east = team_create(name="华东一组")
-    manager = user_create(
-        username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理"
-    )
-    east.manager = manager
-    east.save()
-    rep = user_create(username="rep1", password=PASSWORD, team=east, display_name="陈晓明")
-    other = user_create(username="rep2", password=PASSWORD, team=east, display_name="林芳")
+def team(sales_department):
+    manager = sales_department.manager1
+    rep = add_member(sales_department.east, "rep1", "陈晓明")
+    other = add_member(sales_department.east, "rep2", "林芳")
     quiz = f.starter_quiz()
     today = timezone.localdate()
     services.assignment_create(actor=manager, quiz=quiz, rep=rep, due_on=today + datetime.timedelta(days=5))
@@ -41,14 +33,6 @@ def team(transactional_db):
         f.finished_attempt(person, score, today)
     f.complete_customer(rep)
     return {"manager": manager, "rep": rep, "quiz": quiz}
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/today/$"))
 
 
 def test_a_rep_takes_the_starter_quiz_and_sees_what_to_practise(live_server, team, page, screenshot):

@@ -11,53 +11,25 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from guanxi.customers.services import contact_create, customer_create
-from guanxi.people.models import Role
-from guanxi.people.services import team_create, user_create
 from guanxi.visits.models import PlanStatus, VisitPlan
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, add_member, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-suite-passphrase-42"
 COMPANY = "华鼎汽车零部件有限公司"
 
 
 @pytest.fixture
-def demo_people(transactional_db):
+def demo_people(sales_department):
     """rep2 in manager1's team with a customer and two contacts; rep6 in manager2's team."""
-    sales = team_create(name="销售部")
-    east = team_create(name="华东一组", parent=sales)
-    south = team_create(name="华南二组", parent=sales)
-    manager1 = user_create(
-        username="manager1", password=PASSWORD, role=Role.MANAGER, team=east, display_name="周经理"
-    )
-    manager2 = user_create(
-        username="manager2", password=PASSWORD, role=Role.MANAGER, team=south, display_name="吴经理"
-    )
-    east.manager, south.manager = manager1, manager2
-    east.save()
-    south.save()
-    rep2 = user_create(username="rep2", password=PASSWORD, team=east, display_name="王磊")
-    rep6 = user_create(username="rep6", password=PASSWORD, team=south, display_name="郑丽")
+    dept = sales_department
+    rep2 = add_member(dept.east, "rep2", "王磊")
+    rep6 = add_member(dept.south, "rep6", "郑丽")
     customer = customer_create(actor=rep2, data={"name": COMPANY})
     contact_create(actor=rep2, customer=customer, data={"name": "刘总", "title": "采购总监"})
     contact_create(actor=rep2, customer=customer, data={"name": "孙工", "title": "技术经理"})
-    return {"rep2": rep2, "rep6": rep6, "manager1": manager1, "customer": customer}
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-
-
-def sign_out(page) -> None:
-    page.click("details.usermenu summary")
-    page.click("form[action='/logout/'] button")
-    page.wait_for_url(re.compile(r"/login/$"))
+    return {"rep2": rep2, "rep6": rep6, "manager1": dept.manager1, "customer": customer}
 
 
 def add_visit(page, day: datetime.date, purpose: str, objective: str, contact: str, shot=None) -> None:
@@ -94,7 +66,7 @@ def test_visit_plan_month_from_draft_to_report(live_server, demo_people, page, s
     ]
 
     # rep2 starts this month's plan
-    sign_in(page, base, "rep2")
+    sign_in(page, live_server, "rep2")
     page.click(".mainnav a[href='/visits/']")
     expect(page.locator("h1")).to_have_text("我的拜访计划")
     page.select_option("select[name=month]", today.strftime("%Y-%m"))
@@ -114,7 +86,7 @@ def test_visit_plan_month_from_draft_to_report(live_server, demo_people, page, s
     sign_out(page)
 
     # manager1 returns it with a comment
-    sign_in(page, base, "manager1")
+    sign_in(page, live_server, "manager1")
     page.goto(f"{base}/visits/queue/")
     page.click(f"a[href='/visits/{plan.pk}/']")
     comment = page.locator(".vp-decide textarea[name=comment]").nth(1)
@@ -126,7 +98,7 @@ def test_visit_plan_month_from_draft_to_report(live_server, demo_people, page, s
     sign_out(page)
 
     # rep2 sees the comment, fixes the plan and submits again
-    sign_in(page, base, "rep2")
+    sign_in(page, live_server, "rep2")
     page.goto(f"{base}/visits/{plan.pk}/")
     expect(page.locator(".vp-returned")).to_contain_text("财务负责人")
     screenshot(page, "visits-04-returned")
@@ -139,7 +111,7 @@ def test_visit_plan_month_from_draft_to_report(live_server, demo_people, page, s
     sign_out(page)
 
     # manager1 approves
-    sign_in(page, base, "manager1")
+    sign_in(page, live_server, "manager1")
     page.goto(f"{base}/visits/{plan.pk}/")
     page.click("text=批准计划")
     page.wait_for_url(re.compile(r"/visits/queue/$"))
@@ -148,7 +120,7 @@ def test_visit_plan_month_from_draft_to_report(live_server, demo_people, page, s
     sign_out(page)
 
     # rep2 files the report of the first visit: achieved partly
-    sign_in(page, base, "rep2")
+    sign_in(page, live_server, "rep2")
     page.goto(f"{base}/visits/{plan.pk}/")
     page.locator(".vp-item").first.locator("text=填写报告").click()
     expect(page.locator(".vp-plan-side")).to_contain_text("确认下季度订货量")
@@ -180,7 +152,7 @@ def test_visit_plan_month_from_draft_to_report(live_server, demo_people, page, s
     sign_out(page)
 
     # manager1's compliance view counts the report
-    sign_in(page, base, "manager1")
+    sign_in(page, live_server, "manager1")
     page.goto(f"{base}/visits/compliance/")
     row = page.locator("tbody tr", has_text="王磊")
     expect(row.locator("td.num").nth(0)).to_have_text("3")
@@ -192,7 +164,7 @@ def test_visit_plan_month_from_draft_to_report(live_server, demo_people, page, s
     sign_out(page)
 
     # rep6 of another team cannot see the plan
-    sign_in(page, base, "rep6")
+    sign_in(page, live_server, "rep6")
     response = page.goto(f"{base}/visits/{plan.pk}/")
     assert response.status == 404
     assert page.problems == []

@@ -139,7 +139,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "guanxi.people.validators.ContextWordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's model backend behind the sign-in counters of SECURITY AUTHN-02 (guanxi.people.throttle).
+AUTHENTICATION_BACKENDS = ["guanxi.people.throttle.ThrottledModelBackend"]
+GUANXI_SIGN_IN_LIMITS: dict = {}  # e.g. {"per_user_and_ip": 11, "per_ip": 50, "per_user": 100}
+# Addresses of reverse proxies in front of guanxi (comma-separated): behind them, the client's address
+# is read from X-Forwarded-For, so the sign-in counters see people, not the proxy.
+GUANXI_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("GUANXI_TRUSTED_PROXIES", "").split(",") if a.strip()
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"

@@ -94,3 +94,23 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "gx_" + secrets.token_urlsafe(32)
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept for an hour or so to slow down password guessing (SECURITY AUTHN-02).
+
+    The attempted username is stored only as a SHA-256 digest: it may be a password typed in the wrong box.
+    """
+
+    username_digest = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField()
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username_digest", "at"]),
+            models.Index(fields=["ip_address", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} {self.at:%Y-%m-%d %H:%M}"

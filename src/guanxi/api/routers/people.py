@@ -10,6 +10,7 @@ from guanxi.engagement.feeds import calendar_feed_token_of
 from guanxi.governance.audit import audit_record
 from guanxi.people.models import ApiToken
 from guanxi.people.services import api_token_create, api_token_revoke
+from guanxi.people.throttle import blocked_message, was_blocked
 
 from ..auth import AuthedRequest, bearer_auth
 from ..errors import ApiError, not_authenticated_message
@@ -21,10 +22,12 @@ from .relationship import feed_url
 router = Router(tags=["auth"])
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut, **error_responses(400, 422)})
+@router.post("/auth/token", auth=None, response={201: TokenOut, **error_responses(400, 422, 429)})
 def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status:
     """Exchange a username and password for a personal API token (shown once)."""
     user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None and was_blocked(request):
+        raise ApiError(429, "sign_in_blocked", blocked_message())
     if user is None:
         # The same answer for a wrong password, an unknown user and an inactive one (SECURITY AUTHN-02).
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))

@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.people.services import user_set_language
 
 from ..decorators import member_view
+from ..forms.account import SignInForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
 
 class LogoutView(auth_views.LogoutView):
