@@ -59,7 +59,7 @@ def test_after_the_cool_off_the_right_password_works_and_clears_the_count(alice)
         assert not signed_in(sign_in("alice", TEST_PASSWORD)[1])
     with time_machine.travel(start + datetime.timedelta(minutes=16), tick=False):
         response, client = sign_in("alice", TEST_PASSWORD)
-        assert signed_in(client)
+        assert response.status_code == 302 and signed_in(client)
     assert not SignInFailure.objects.filter(ip_address=IP1).exists()
 
 
