@@ -130,7 +130,13 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
 
 
 def test_only_the_allowlisted_authentication_backends_are_configured():
-    assert base_settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
+    # Django's model backend behind the sign-in throttle, and nothing else.
+    assert base_settings.AUTHENTICATION_BACKENDS == ["guanxi.people.throttle.ThrottledModelBackend"]
+    from django.contrib.auth.backends import ModelBackend
+
+    from guanxi.people.throttle import ThrottledModelBackend
+
+    assert ThrottledModelBackend.__mro__[1] is ModelBackend
 
 
 def test_no_migration_or_fixture_creates_a_known_credential():

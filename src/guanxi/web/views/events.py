@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.errors import PermissionDenied, ValidationFailed, VersionConflict
+from guanxi.core.errors import GuanxiError, PermissionDenied, ValidationFailed, VersionConflict
 from guanxi.customers.selectors import contact_list, customer_get_for_user
 from guanxi.engagement.events import (
     event_cancel,
@@ -28,6 +28,7 @@ from guanxi.engagement.events import (
 from guanxi.engagement.models import Event, EventStatus
 from guanxi.people.models import Role
 
+from ..actions import run_action
 from ..decorators import member_view
 from ..forms.base import apply_domain_errors
 from ..forms.events import AttendanceForm, EventForm, InviteForm, RespondForm
@@ -43,7 +44,7 @@ def _may_organise(request: MemberRequest) -> bool:
     return request.user.role in (Role.REP, Role.MANAGER, Role.DIRECTOR)
 
 
-def _error_text(error: ValidationFailed) -> str:
+def _error_text(error: GuanxiError) -> str:
     texts = [str(m) for messages_ in error.details.values() for m in messages_]
     return " ".join(texts) or str(error.message)
 
@@ -166,12 +167,13 @@ def event_detail_page(request: MemberRequest, pk: int) -> HttpResponse:
 @member_view
 def event_cancel_action(request: MemberRequest, pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, pk=pk)
-    try:
-        event_cancel(actor=request.user, event=event)
-    except ValidationFailed as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The event was cancelled."))
+    run_action(
+        request,
+        lambda: event_cancel(actor=request.user, event=event),
+        success=_("The event was cancelled."),
+        refused=(ValidationFailed,),
+        describe=_error_text,
+    )
     return redirect("web:event_detail", pk=event.pk)
 
 
@@ -183,12 +185,13 @@ def event_invite_action(request: MemberRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("web:event_detail", pk=event.pk)
-    try:
-        created = event_invite(actor=request.user, event=event, contact_ids=form.cleaned_data["contacts"])
-    except ValidationFailed as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Invited: %(count)d.") % {"count": len(created)})
+    run_action(
+        request,
+        lambda: event_invite(actor=request.user, event=event, contact_ids=form.cleaned_data["contacts"]),
+        success=lambda created: _("Invited: %(count)d.") % {"count": len(created)},
+        refused=(ValidationFailed,),
+        describe=_error_text,
+    )
     return redirect("web:event_detail", pk=event.pk)
 
 
@@ -197,12 +200,13 @@ def event_invite_action(request: MemberRequest, pk: int) -> HttpResponse:
 def invitation_remove_action(request: MemberRequest, pk: int, invitation_pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, pk=pk)
     invitation = invitation_get_for_user(user=request.user, event=event, pk=invitation_pk)
-    try:
-        invitation_remove(actor=request.user, invitation=invitation)
-    except ValidationFailed as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Invitation withdrawn."))
+    run_action(
+        request,
+        lambda: invitation_remove(actor=request.user, invitation=invitation),
+        success=_("Invitation withdrawn."),
+        refused=(ValidationFailed,),
+        describe=_error_text,
+    )
     return redirect("web:event_detail", pk=event.pk)
 
 
@@ -228,21 +232,21 @@ def event_attendance_action(request: MemberRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("web:event_detail", pk=event.pk)
-    try:
-        result = event_record_attendance(
+    run_action(
+        request,
+        lambda: event_record_attendance(
             actor=request.user,
             event=event,
             attended=form.cleaned_data["attended"],
             absent=form.cleaned_data["absent"],
-        )
-    except ValidationFailed as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda result: (
             _("Attendance saved: %(marked)d changed, %(logged)d interactions logged.")
-            % {"marked": result["marked"], "logged": result["interactions_logged"]},
-        )
+            % {"marked": result["marked"], "logged": result["interactions_logged"]}
+        ),
+        refused=(ValidationFailed,),
+        describe=_error_text,
+    )
     return redirect("web:event_detail", pk=event.pk)
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
+from guanxi.core.errors import GuanxiError, NotFound, PermissionDenied, ValidationFailed, VersionConflict
 from guanxi.customers.selectors import contact_list, customer_get_for_user
 from guanxi.keyaccounts.models import (
     SWOT_KEYS,
@@ -51,6 +51,7 @@ from guanxi.keyaccounts.services import (
 )
 from guanxi.people.models import Role, User
 
+from ..actions import run_action
 from ..decorators import member_view
 from ..forms.keyaccounts import (
     SECTION_LABELS,
@@ -74,7 +75,7 @@ SWOT_TITLES = {
 }
 
 
-def _error_text(error: ValidationFailed | VersionConflict | PermissionDenied) -> str:
+def _error_text(error: GuanxiError) -> str:
     if isinstance(error, VersionConflict):
         return _("Someone changed this plan after you opened it. Reload it and make your change again.")
     if isinstance(error, ValidationFailed):
@@ -279,61 +280,72 @@ def account_plan_edit_page(request: MemberRequest, pk: int) -> HttpResponse:
     return _editor(request, plan, form, swot, actions, people)
 
 
-def _decide(request: MemberRequest, pk: int, action: str) -> HttpResponse:
+PLAN_REFUSALS = (ValidationFailed, VersionConflict, PermissionDenied)
+
+
+def _decision(request: MemberRequest, pk: int) -> tuple[AccountPlan, int | None, str]:
+    """The plan a button was pressed on, with the posted version and comment (both optional)."""
     plan = account_plan_get_for_user(user=request.user, pk=pk)
     form = PlanDecisionForm(request.POST)
     form.is_valid()
-    version = form.cleaned_data.get("version")
-    try:
-        if action == "submit":
-            account_plan_submit(actor=request.user, plan=plan, expected_version=version)
-            messages.success(request, _("Plan sent to the director for review."))
-        elif action == "approve":
-            account_plan_approve(actor=request.user, plan=plan, expected_version=version)
-            messages.success(request, _("Plan approved."))
-        else:
-            account_plan_return(
-                actor=request.user,
-                plan=plan,
-                comment=form.cleaned_data.get("comment") or "",
-                expected_version=version,
-            )
-            messages.success(request, _("Plan returned to its owner with your comment."))
-    except (ValidationFailed, VersionConflict, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    return redirect("web:account_plan_detail", plan.pk)
+    return plan, form.cleaned_data.get("version"), form.cleaned_data.get("comment") or ""
 
 
 @require_POST
 @member_view
 def account_plan_submit_action(request: MemberRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, "submit")
+    plan, version, _comment = _decision(request, pk)
+    run_action(
+        request,
+        lambda: account_plan_submit(actor=request.user, plan=plan, expected_version=version),
+        success=_("Plan sent to the director for review."),
+        refused=PLAN_REFUSALS,
+        describe=_error_text,
+    )
+    return redirect("web:account_plan_detail", plan.pk)
 
 
 @require_POST
 @member_view
 def account_plan_approve_action(request: MemberRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, "approve")
+    plan, version, _comment = _decision(request, pk)
+    run_action(
+        request,
+        lambda: account_plan_approve(actor=request.user, plan=plan, expected_version=version),
+        success=_("Plan approved."),
+        refused=PLAN_REFUSALS,
+        describe=_error_text,
+    )
+    return redirect("web:account_plan_detail", plan.pk)
 
 
 @require_POST
 @member_view
 def account_plan_return_action(request: MemberRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, "return")
+    plan, version, comment = _decision(request, pk)
+    run_action(
+        request,
+        lambda: account_plan_return(actor=request.user, plan=plan, comment=comment, expected_version=version),
+        success=_("Plan returned to its owner with your comment."),
+        refused=PLAN_REFUSALS,
+        describe=_error_text,
+    )
+    return redirect("web:account_plan_detail", plan.pk)
 
 
 @require_POST
 @member_view
 def account_plan_delete_action(request: MemberRequest, pk: int) -> HttpResponse:
-    plan = account_plan_get_for_user(user=request.user, pk=pk)
-    form = PlanDecisionForm(request.POST)
-    form.is_valid()
-    try:
-        account_plan_delete(actor=request.user, plan=plan, expected_version=form.cleaned_data.get("version"))
-    except (ValidationFailed, VersionConflict, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+    plan, version, _comment = _decision(request, pk)
+    deleted = run_action(
+        request,
+        lambda: account_plan_delete(actor=request.user, plan=plan, expected_version=version),
+        success=_("Plan moved to the recycle bin."),
+        refused=PLAN_REFUSALS,
+        describe=_error_text,
+    )
+    if not deleted:
         return redirect("web:account_plan_detail", plan.pk)
-    messages.success(request, _("Plan moved to the recycle bin."))
     return redirect("web:account_plan_list")
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.errors import PermissionDenied, ValidationFailed, VersionConflict
+from guanxi.core.errors import GuanxiError, PermissionDenied, ValidationFailed, VersionConflict
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_get_for_user, customers_visible
 from guanxi.people.models import Role
@@ -24,6 +24,7 @@ from guanxi.visits.models import (
     VisitReport,
 )
 
+from ..actions import run_action
 from ..decorators import member_view
 from ..forms.base import apply_domain_errors
 from ..forms.visits import (
@@ -38,7 +39,7 @@ from ..forms.visits import (
 from ..http import MemberRequest
 
 
-def _error_text(error: ValidationFailed | VersionConflict) -> str:
+def _error_text(error: GuanxiError) -> str:
     if isinstance(error, VersionConflict):
         return _("Someone changed this plan after you opened the page. Check it and try again.")
     texts = [str(m) for msgs in error.details.values() for m in msgs] or [str(error.message)]
@@ -142,12 +143,12 @@ def visit_plan_submit(request: MemberRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=pk)
     form = VersionForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
-    try:
-        services.plan_submit(actor=request.user, plan=plan, expected_version=version)
-    except (ValidationFailed, VersionConflict) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Plan submitted to your manager."))
+    run_action(
+        request,
+        lambda: services.plan_submit(actor=request.user, plan=plan, expected_version=version),
+        success=_("Plan submitted to your manager."),
+        describe=_error_text,
+    )
     return redirect("web:visit_plan_detail", plan.pk)
 
 
@@ -159,17 +160,19 @@ def visit_plan_approve(request: MemberRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("web:visit_plan_detail", plan.pk)
-    try:
-        services.plan_approve(
+    approved = run_action(
+        request,
+        lambda: services.plan_approve(
             actor=request.user,
             plan=plan,
             comment=form.cleaned_data["comment"],
             expected_version=form.cleaned_data["version"],
-        )
-    except (ValidationFailed, VersionConflict) as error:
-        messages.error(request, _error_text(error))
+        ),
+        success=lambda _plan: _("Plan of %(rep)s approved.") % {"rep": str(plan.owner)},
+        describe=_error_text,
+    )
+    if not approved:
         return redirect("web:visit_plan_detail", plan.pk)
-    messages.success(request, _("Plan of %(rep)s approved.") % {"rep": str(plan.owner)})
     return redirect("web:visit_plan_queue")
 
 
@@ -205,12 +208,12 @@ def visit_plan_close(request: MemberRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=pk)
     form = VersionForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
-    try:
-        services.plan_close(actor=request.user, plan=plan, expected_version=version)
-    except (ValidationFailed, VersionConflict) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Plan closed."))
+    run_action(
+        request,
+        lambda: services.plan_close(actor=request.user, plan=plan, expected_version=version),
+        success=_("Plan closed."),
+        describe=_error_text,
+    )
     return redirect("web:visit_plan_detail", plan.pk)
 
 
@@ -334,12 +337,12 @@ def visit_item_delete(request: MemberRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(user=request.user, item_id=pk)
     form = VersionForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
-    try:
-        services.item_remove(actor=request.user, item=item, expected_version=version)
-    except (ValidationFailed, VersionConflict) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Visit removed from the plan."))
+    run_action(
+        request,
+        lambda: services.item_remove(actor=request.user, item=item, expected_version=version),
+        success=_("Visit removed from the plan."),
+        describe=_error_text,
+    )
     return redirect("web:visit_plan_detail", item.plan_id)
 
 
@@ -347,12 +350,13 @@ def visit_item_delete(request: MemberRequest, pk: int) -> HttpResponse:
 @member_view
 def visit_item_cancel(request: MemberRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(user=request.user, item_id=pk)
-    try:
-        services.item_cancel(actor=request.user, item=item)
-    except ValidationFailed as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Visit cancelled."))
+    run_action(
+        request,
+        lambda: services.item_cancel(actor=request.user, item=item),
+        success=_("Visit cancelled."),
+        refused=(ValidationFailed,),
+        describe=_error_text,
+    )
     return redirect("web:visit_plan_detail", item.plan_id)
 
 
