@@ -19,6 +19,13 @@ CUST_A_PAGES = {
     "log interaction": lambda a: f"/customers/{a.customer.pk}/interactions/new/",
     "need create": lambda a: f"/customers/{a.customer.pk}/needs/new/",
     "need edit": lambda a: f"/needs/{a.need.pk}/edit/",
+    "relationship map": lambda a: f"/customers/{a.customer.pk}/map/",
+    # The panels other areas add to the customer page, each loaded on its own.
+    "sales panel": lambda a: f"/customers/{a.customer.pk}/sales-panel/",
+    "visits panel": lambda a: f"/customers/{a.customer.pk}/visits-panel/",
+    "events panel": lambda a: f"/customers/{a.customer.pk}/events-panel/",
+    "value panel": lambda a: f"/customers/{a.customer.pk}/value/",
+    "key accounts panel": lambda a: f"/key-accounts/customer/{a.customer.pk}/panel/",
 }
 
 
