@@ -230,6 +230,7 @@ def test_given_contract_for_hidden_customer_then_refused(org):
     }
     response = send(token_client(org.rep_a), "post", f"{API}/contracts", body)
     assert response.status_code == 422
+    assert list(response.json()["details"]) == ["customer_id"]
     assert not Contract.objects.exists()
 
 
@@ -263,3 +264,23 @@ def test_given_more_rows_then_api_queries_do_not_grow(org, url):
         assert client.get(API + url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     assert Opportunity.objects.count() == 50
+
+
+def test_given_contract_then_instalment_and_payment_deleted_only_under_their_contract(org):
+    contract = ContractFactory(customer=org.cust_a)
+    other = ContractFactory(customer=org.cust_a)
+    item = PaymentPlanItem.objects.create(
+        contract=contract, due_on=datetime.date(2026, 10, 1), amount=Decimal("9")
+    )
+    payment = contract.payments.create(received_on=datetime.date(2026, 10, 2), amount=Decimal("4"))
+    client = token_client(org.rep_a)
+    assert client.delete(f"{API}/contracts/{other.pk}/plan-items/{item.pk}").status_code == 404
+    assert client.delete(f"{API}/contracts/{other.pk}/payments/{payment.pk}").status_code == 404
+    assert (
+        token_client(org.rep_c).delete(f"{API}/contracts/{contract.pk}/payments/{payment.pk}").status_code
+        == 404
+    )
+    assert (contract.plan_items.count(), contract.payments.count()) == (1, 1)
+    assert client.delete(f"{API}/contracts/{contract.pk}/plan-items/{item.pk}").status_code == 204
+    assert client.delete(f"{API}/contracts/{contract.pk}/payments/{payment.pk}").status_code == 204
+    assert (contract.plan_items.count(), contract.payments.count()) == (0, 0)

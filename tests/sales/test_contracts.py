@@ -13,6 +13,8 @@ from guanxi.sales.contracts import (
     contract_renewals_generate,
     overdue_instalments,
     payment_add,
+    payment_delete,
+    plan_item_delete,
 )
 from guanxi.sales.jobs import contract_renewals
 from guanxi.sales.models import Opportunity, PaymentPlanItem
@@ -164,3 +166,21 @@ def test_given_renewal_won_then_contract_marked_renewed(org):
         renewal = opportunity_move(actor=org.rep_a, opportunity=renewal, to_stage=stage)
     contract.refresh_from_db()
     assert (contract.status, contract.version) == ("renewed", 2)
+
+
+def test_given_instalment_and_payment_then_deleted_only_through_their_own_contract(org):
+    contract = ContractFactory(customer=org.cust_a)
+    other = ContractFactory(customer=org.cust_a)
+    plan(contract, (datetime.date(2026, 10, 1), "100"))
+    item = contract.plan_items.get()
+    payment = contract.payments.create(received_on=datetime.date(2026, 10, 2), amount=Decimal("40"))
+    with pytest.raises(NotFound):
+        plan_item_delete(actor=org.rep_a, contract=other, item_id=item.pk)
+    with pytest.raises(NotFound):
+        payment_delete(actor=org.rep_a, contract=other, payment_id=payment.pk)
+    with pytest.raises(NotFound):
+        plan_item_delete(actor=org.rep_c, contract=contract, item_id=item.pk)
+    assert (contract.plan_items.count(), contract.payments.count()) == (1, 1)
+    plan_item_delete(actor=org.rep_a, contract=contract, item_id=item.pk)
+    payment_delete(actor=org.rep_a, contract=contract, payment_id=payment.pk)
+    assert (contract.plan_items.count(), contract.payments.count()) == (0, 0)

@@ -157,9 +157,14 @@ def test_given_lost_with_reason_then_moved(org, login):
 
 def test_given_stale_version_when_moving_then_refused(org, login):
     opp = OpportunityFactory(customer=org.cust_a, version=3)
-    login(org.rep_a).post(f"/opportunities/{opp.pk}/move/", {"stage": "discovery", "version": 2})
+    response = login(org.rep_a).post(
+        f"/opportunities/{opp.pk}/move/", {"stage": "discovery", "version": 2}, follow=True
+    )
+    assert response.redirect_chain == [(f"/opportunities/{opp.pk}/", 302)]
+    assert "有人修改了这条记录" in response.content.decode()
     opp.refresh_from_db()
-    assert opp.stage == "lead"
+    assert (opp.stage, opp.version) == ("lead", 3)
+    assert not StageChange.objects.filter(opportunity=opp).exists()
 
 
 def test_given_create_form_then_opportunity_created_with_default_probability(org, login):
@@ -183,6 +188,7 @@ def test_given_create_form_for_hidden_customer_then_refused(org, login):
         "/opportunities/new/", {"customer": org.cust_c.pk, "title": "x", "stage": "lead"}
     )
     assert response.status_code == 200
+    assert response.context["form"].has_error("customer")
     assert not Opportunity.objects.exists()
 
 
@@ -245,6 +251,7 @@ def test_given_contract_form_then_created_and_duplicate_number_refused(org, logi
     assert client.post("/contracts/new/", data).status_code == 302
     response = client.post("/contracts/new/", data)
     assert response.status_code == 200
+    assert "已有合同使用此编号" in response.content.decode()
     assert Contract.objects.count() == 1
 
 
@@ -374,3 +381,21 @@ def test_given_stale_opportunity_edit_then_409_with_both_versions(org, login):
     assert "旧标题" in response.content.decode() and "新标题" in response.content.decode()
     opp.refresh_from_db()
     assert opp.title == "旧标题"
+
+
+def test_given_contract_page_then_instalment_and_payment_removed_but_not_through_another_contract(org, login):
+    contract = ContractFactory(customer=org.cust_a)
+    other = ContractFactory(customer=org.cust_a)
+    item = PaymentPlanItem.objects.create(
+        contract=contract, due_on=datetime.date(2026, 10, 1), amount=Decimal("9")
+    )
+    payment = contract.payments.create(received_on=datetime.date(2026, 10, 2), amount=Decimal("4"))
+    client = login(org.rep_a)
+    assert client.post(f"/contracts/{other.pk}/plan/{item.pk}/delete/").status_code == 404
+    assert client.post(f"/contracts/{other.pk}/payments/{payment.pk}/delete/").status_code == 404
+    assert login(org.rep_c).post(f"/contracts/{contract.pk}/plan/{item.pk}/delete/").status_code == 404
+    assert (contract.plan_items.count(), contract.payments.count()) == (1, 1)
+    response = client.post(f"/contracts/{contract.pk}/plan/{item.pk}/delete/")
+    assert response["Location"] == f"/contracts/{contract.pk}/"
+    client.post(f"/contracts/{contract.pk}/payments/{payment.pk}/delete/")
+    assert (contract.plan_items.count(), contract.payments.count()) == (0, 0)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.validators import to_halfwidth
 from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customer_get_for_user
 from guanxi.engagement.models import NotificationKind, Task, TaskKind
 from guanxi.engagement.notifications import link_to, notify
 from guanxi.governance.audit import audit_record
@@ -189,11 +190,6 @@ def contract_position(*, contract: Contract, today: datetime.date | None = None)
 # --- writes -----------------------------------------------------------------------------------------------
 
 
-def _customer_visible_or_404(actor: User, customer: Customer) -> None:
-    if not visible(Customer.objects.filter(pk=customer.pk), actor).exists():
-        raise NotFound(_("Customer not found."))
-
-
 def _visible_or_404(actor: User, contract: Contract) -> None:
     if not contracts_visible(actor).filter(pk=contract.pk).exists():
         raise NotFound(_("Contract not found."))
@@ -247,7 +243,7 @@ def contract_create(
 ) -> Contract:
     """Record a contract of a customer the actor may see, with its payment plan; the owner defaults to
     the customer's owner (or the actor). Refuse a number in use."""
-    _customer_visible_or_404(actor, customer)
+    customer_get_for_user(user=actor, pk=customer.pk)
     fields = _prepare(actor, data, customer, None)
     fields.setdefault("owner", customer.owner or actor)
     if fields["owner"] is None:
@@ -295,9 +291,12 @@ def plan_item_add(*, actor: User, contract: Contract, data: Mapping[str, Any]) -
 
 
 @transaction.atomic
-def plan_item_delete(*, actor: User, item: PaymentPlanItem) -> None:
-    contract = item.contract
+def plan_item_delete(*, actor: User, contract: Contract, item_id: int) -> None:
+    """Remove one of the contract's instalments (audited on the contract); another contract's is NotFound."""
     _visible_or_404(actor, contract)
+    item = contract.plan_items.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(_("Instalment not found."))
     audit_record(
         actor=actor,
         action="update",
@@ -335,9 +334,12 @@ def payment_add(*, actor: User, contract: Contract, data: Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def payment_delete(*, actor: User, payment: Payment) -> None:
-    contract = payment.contract
+def payment_delete(*, actor: User, contract: Contract, payment_id: int) -> None:
+    """Remove one of the contract's payments (audited on the contract); another contract's is NotFound."""
     _visible_or_404(actor, contract)
+    payment = contract.payments.filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound(_("Payment not found."))
     audit_record(
         actor=actor,
         action="update",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.validators import to_halfwidth
 from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customer_get_for_user
 from guanxi.governance.records import record_create, record_soft_delete, record_update
 from guanxi.governance.scope import can_own_customers, visible
 from guanxi.people.models import User
@@ -33,11 +34,6 @@ EDITABLE_FIELDS = (
     "competitors",
     "next_step",
 )
-
-
-def _customer_visible_or_404(actor: User, customer: Customer) -> None:
-    if not visible(Customer.objects.filter(pk=customer.pk), actor).exists():
-        raise NotFound(_("Customer not found."))
 
 
 def _check_owner(actor: User, owner: Any, current_owner_id: int | None = None) -> None:
@@ -69,7 +65,7 @@ def opportunity_create(*, actor: User, customer: Customer, data: Mapping[str, An
     The owner defaults to the actor; the probability to the stage's default. An opportunity created
     already lost needs a reason; one created won or lost is closed today unless a date is given.
     """
-    _customer_visible_or_404(actor, customer)
+    customer_get_for_user(user=actor, pk=customer.pk)
     fields = _clean_text(
         {k: v for k, v in data.items() if k in (*EDITABLE_FIELDS, "stage", "lost_reason", "closed_on")}
     )

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.validators import to_halfwidth
 from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customer_get_for_user
 from guanxi.governance.audit import audit_record
 from guanxi.governance.records import record_create, record_soft_delete, record_update
-from guanxi.governance.scope import visible
 from guanxi.people.models import Role, User
 
 from .models import Order, OrderLine, OrderSource, Product
@@ -99,11 +99,6 @@ def _prepare_lines(lines: Iterable[LineIn | Mapping[str, Any]]) -> list[OrderLin
     return prepared
 
 
-def _customer_visible_or_404(actor: User, customer: Customer) -> None:
-    if not visible(Customer.objects.filter(pk=customer.pk), actor).exists():
-        raise NotFound(_("Customer not found."))
-
-
 @transaction.atomic
 def order_create(
     *,
@@ -118,7 +113,7 @@ def order_create(
     see the customer, ValidationFailed for a date in the future, a negative amount, a bad line or an
     external reference already used by the same source.
     """
-    _customer_visible_or_404(actor, customer)
+    customer_get_for_user(user=actor, pk=customer.pk)
     prepared_lines = _prepare_lines(lines)
     fields = dict(data)
     fields.setdefault("source", OrderSource.MANUAL)
@@ -146,7 +141,7 @@ def order_create(
 
 def order_delete(*, actor: User, order: Order, expected_version: int | None) -> Order:
     """Move an order to the recycle bin; refuse when the actor may not see its customer (NotFound)."""
-    _customer_visible_or_404(actor, order.customer)
+    customer_get_for_user(user=actor, pk=order.customer_id)
     return record_soft_delete(instance=order, actor=actor, expected_version=expected_version)
 
 
@@ -164,7 +159,7 @@ def order_update(
     Raise NotFound when the actor may not see the customer, VersionConflict on a stale version,
     ValidationFailed as for :func:`order_create`.
     """
-    _customer_visible_or_404(actor, order.customer)
+    customer_get_for_user(user=actor, pk=order.customer_id)
     fields = {k: v for k, v in data.items() if k in ("ordered_on", "amount", "external_ref", "source")}
     prepared_lines = _prepare_lines(lines) if lines is not None else None
     if "amount" in fields and fields["amount"] in (None, ""):

@@ -24,7 +24,7 @@ from guanxi.sales.contracts import (
     plan_item_add,
     plan_item_delete,
 )
-from guanxi.sales.models import Contract, Opportunity, Order, Payment, PaymentPlanItem, Product
+from guanxi.sales.models import Contract, Opportunity, Order, Payment, Product
 from guanxi.sales.pipeline import opportunity_create, opportunity_delete, opportunity_move, opportunity_update
 from guanxi.sales.selectors import (
     forecast,
@@ -570,11 +570,7 @@ def plan_item_create_endpoint(
 @router.delete("/contracts/{int:contract_id}/plan-items/{int:item_id}", response={204: None, **ACTION_ERRORS})
 def plan_item_delete_endpoint(request: AuthedRequest, contract_id: int, item_id: int) -> Status:
     """Remove an instalment from the payment plan."""
-    contract = _contract_out(request, contract_id)
-    item = PaymentPlanItem.objects.filter(contract=contract, pk=item_id).first()
-    if item is None:
-        raise NotFound(_("Instalment not found."))
-    plan_item_delete(actor=request.auth, item=item)
+    plan_item_delete(actor=request.auth, contract=_contract_out(request, contract_id), item_id=item_id)
     return Status(204, None)
 
 
@@ -607,11 +603,7 @@ def payment_create_endpoint(
 )
 def payment_delete_endpoint(request: AuthedRequest, contract_id: int, payment_id: int) -> Status:
     """Remove a payment recorded by mistake."""
-    contract = _contract_out(request, contract_id)
-    payment = Payment.objects.filter(contract=contract, pk=payment_id).first()
-    if payment is None:
-        raise NotFound(_("Payment not found."))
-    payment_delete(actor=request.auth, payment=payment)
+    payment_delete(actor=request.auth, contract=_contract_out(request, contract_id), payment_id=payment_id)
     return Status(204, None)
 
 

@@ -3,27 +3,27 @@
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from guanxi.core.errors import ValidationFailed, VersionConflict
+from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customers_visible
 from guanxi.governance.scope import managed_team_paths
 from guanxi.people.models import Role, Team
 
 from ...owners import owner_filter_choices
 
+CUSTOMER_CHOICES_LIMIT = 500
 
-def report(request: HttpRequest, error: ValidationFailed | VersionConflict) -> None:
-    """Put a refused change on the next page as one message."""
-    if isinstance(error, VersionConflict):
-        messages.error(
-            request, _("Someone changed this record after you opened the page. Check it and try again.")
-        )
-        return
-    texts = list(dict.fromkeys(str(m) for ms in error.details.values() for m in ms)) or [str(error.message)]
-    messages.error(request, " ".join(texts))
+
+def report_conflict(request: HttpRequest) -> None:
+    """Tell on the next page that a change was refused because the record changed meanwhile (a refused
+    value is shown on the re-rendered form instead)."""
+    messages.error(
+        request, _("Someone changed this record after you opened the page. Check it and try again.")
+    )
 
 
 def safe_next(request: HttpRequest, value: str | None, fallback: str) -> str:
@@ -50,3 +50,14 @@ def team_choices(user: Any) -> list[tuple[int, str]]:
 
 def filter_choices(user: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     return owner_filter_choices(user), team_choices(user)
+
+
+def customer_choices(request: HttpRequest, selected_pk: Any = None) -> QuerySet[Customer]:
+    """Customers a create form offers: all visible ones when checking a submission, only the one already
+    chosen when the page was opened from a customer, else the first ``CUSTOMER_CHOICES_LIMIT`` by name."""
+    base = customers_visible(request.user).order_by("name")
+    if request.method == "POST":
+        return base
+    if selected_pk is not None:
+        return base.filter(pk=selected_pk)
+    return base[:CUSTOMER_CHOICES_LIMIT]

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.errors import NotFound, ValidationFailed, VersionConflict
-from guanxi.customers.selectors import customer_get_for_user, customers_visible
+from guanxi.core.errors import ValidationFailed, VersionConflict
+from guanxi.customers.selectors import customer_get_for_user
 from guanxi.sales.contracts import (
     contract_create,
     contract_get_for_user,
@@ -26,7 +26,7 @@ from guanxi.sales.contracts import (
     plan_item_delete,
     renewal_lead_days_default,
 )
-from guanxi.sales.models import ContractStatus, Payment, PaymentPlanItem
+from guanxi.sales.models import ContractStatus
 from guanxi.sales.selectors import opportunities_visible, opportunity_list
 
 from ...conflicts import conflict_rows, rebase, saved_values
@@ -34,9 +34,9 @@ from ...decorators import member_view
 from ...forms.base import apply_domain_errors
 from ...forms.sales import CONTRACT_FIELDS, ContractForm, PaymentForm, PlanItemForm
 from ...http import MemberRequest
+from .common import customer_choices
 
 PAGE_SIZE = 50
-CUSTOMER_CHOICES_LIMIT = 500
 ENDING_CHOICES = (30, 60, 90)
 
 
@@ -79,7 +79,7 @@ def overdue_payments_page(request: MemberRequest) -> HttpResponse:
     return render(request, "web/sales/overdue.html", {"overdue": overdue, "total": total})
 
 
-def _detail_context(request: MemberRequest, contract: Any, **extra: Any) -> dict[str, Any]:
+def _detail_context(contract: Any, **extra: Any) -> dict[str, Any]:
     return {
         "contract": contract,
         "position": contract_position(contract=contract),
@@ -96,7 +96,7 @@ def _detail_context(request: MemberRequest, contract: Any, **extra: Any) -> dict
 @member_view
 def contract_detail(request: MemberRequest, pk: int) -> HttpResponse:
     contract = contract_get_for_user(user=request.user, pk=pk)
-    return render(request, "web/sales/contract_detail.html", _detail_context(request, contract))
+    return render(request, "web/sales/contract_detail.html", _detail_context(contract))
 
 
 @require_POST
@@ -112,7 +112,7 @@ def plan_item_add_action(request: MemberRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Instalment added."))
             return redirect("web:contract_detail", pk=contract.pk)
-    context = _detail_context(request, contract, plan_form=form)
+    context = _detail_context(contract, plan_form=form)
     return render(request, "web/sales/contract_detail.html", context, status=422)
 
 
@@ -129,7 +129,7 @@ def payment_add_action(request: MemberRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Payment recorded."))
             return redirect("web:contract_detail", pk=contract.pk)
-    context = _detail_context(request, contract, payment_form=form)
+    context = _detail_context(contract, payment_form=form)
     return render(request, "web/sales/contract_detail.html", context, status=422)
 
 
@@ -137,10 +137,7 @@ def payment_add_action(request: MemberRequest, pk: int) -> HttpResponse:
 @member_view
 def plan_item_delete_action(request: MemberRequest, pk: int, item_pk: int) -> HttpResponse:
     contract = contract_get_for_user(user=request.user, pk=pk)
-    item = PaymentPlanItem.objects.filter(contract=contract, pk=item_pk).first()
-    if item is None:
-        raise NotFound(_("Instalment not found."))
-    plan_item_delete(actor=request.user, item=item)
+    plan_item_delete(actor=request.user, contract=contract, item_id=item_pk)
     messages.success(request, _("Instalment removed."))
     return redirect("web:contract_detail", pk=contract.pk)
 
@@ -149,10 +146,7 @@ def plan_item_delete_action(request: MemberRequest, pk: int, item_pk: int) -> Ht
 @member_view
 def payment_delete_action(request: MemberRequest, pk: int, payment_pk: int) -> HttpResponse:
     contract = contract_get_for_user(user=request.user, pk=pk)
-    payment = Payment.objects.filter(contract=contract, pk=payment_pk).first()
-    if payment is None:
-        raise NotFound(_("Payment not found."))
-    payment_delete(actor=request.user, payment=payment)
+    payment_delete(actor=request.user, contract=contract, payment_id=payment_pk)
     messages.success(request, _("Payment removed."))
     return redirect("web:contract_detail", pk=contract.pk)
 
@@ -160,7 +154,6 @@ def payment_delete_action(request: MemberRequest, pk: int, payment_pk: int) -> H
 @require_http_methods(["GET", "POST"])
 @member_view
 def contract_create_page(request: MemberRequest) -> HttpResponse:
-    base = customers_visible(request.user).order_by("name")
     initial: dict[str, Any] = {"status": ContractStatus.ACTIVE}
     customer_pk = request.POST.get("customer") or request.GET.get("customer")
     opportunities = opportunities_visible(request.user).none()
@@ -172,12 +165,7 @@ def contract_create_page(request: MemberRequest) -> HttpResponse:
         opportunity = opportunities_visible(request.user).filter(pk=request.GET["opportunity"]).first()
         if opportunity is not None:
             initial.update(opportunity=opportunity.pk, amount=opportunity.amount, title=opportunity.title)
-    if request.method == "POST":
-        customers = base
-    elif customer_pk:
-        customers = base.filter(pk=initial["customer"])
-    else:
-        customers = base[:CUSTOMER_CHOICES_LIMIT]
+    customers = customer_choices(request, initial.get("customer"))
     form = ContractForm(
         request.POST or None,
         actor=request.user,

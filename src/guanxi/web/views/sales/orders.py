@@ -18,7 +18,7 @@ from ...decorators import member_view
 from ...forms.base import apply_domain_errors
 from ...forms.sales import ORDER_LINE_SLOTS, OrderForm, ProductForm
 from ...http import MemberRequest
-from .common import report
+from .common import report_conflict
 
 PAGE_SIZE = 50
 
@@ -56,8 +56,8 @@ def product_form_page(request: MemberRequest, pk: int | None = None) -> HttpResp
                 )
         except ValidationFailed as error:
             apply_domain_errors(form, error)
-        except VersionConflict as error:
-            report(request, error)
+        except VersionConflict:
+            report_conflict(request)
         else:
             messages.success(request, _("Product saved."))
             return redirect("web:product_list")
@@ -131,8 +131,8 @@ def order_form_page(request: MemberRequest, pk: int | None = None) -> HttpRespon
                 )
         except ValidationFailed as error:
             apply_domain_errors(form, error)
-        except VersionConflict as error:
-            report(request, error)
+        except VersionConflict:
+            report_conflict(request)
             return redirect("web:order_detail", pk=order.pk if order else 0)
         else:
             messages.success(request, _("Order saved."))

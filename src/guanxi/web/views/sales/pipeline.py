@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guanxi.core.errors import ValidationFailed, VersionConflict
-from guanxi.customers.selectors import customer_get_for_user, customers_visible
+from guanxi.customers.selectors import customer_get_for_user
 from guanxi.sales import stages
 from guanxi.sales.pipeline import opportunity_create, opportunity_move, opportunity_update
 from guanxi.sales.selectors import (
@@ -38,9 +38,7 @@ from ...forms.sales import (
     OpportunityForm,
 )
 from ...http import MemberRequest
-from .common import filter_choices, report, safe_next
-
-CUSTOMER_CHOICES_LIMIT = 500
+from .common import customer_choices, filter_choices, report_conflict, safe_next
 
 
 def _move_choices(code: str) -> list[stages.Stage]:
@@ -84,16 +82,10 @@ def opportunity_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view
 def opportunity_create_page(request: MemberRequest) -> HttpResponse:
-    base = customers_visible(request.user).order_by("name")
     initial: dict[str, Any] = {}
     if request.GET.get("customer"):
         initial["customer"] = customer_get_for_user(user=request.user, pk=request.GET["customer"]).pk
-    if request.method == "POST":
-        customers = base
-    elif initial:
-        customers = base.filter(pk=initial["customer"])
-    else:
-        customers = base[:CUSTOMER_CHOICES_LIMIT]
+    customers = customer_choices(request, initial.get("customer"))
     form = OpportunityForm(request.POST or None, actor=request.user, customers=customers, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,8 +165,8 @@ def opportunity_move_page(request: MemberRequest, pk: int) -> HttpResponse:
                 )
             except ValidationFailed as error:
                 apply_domain_errors(form, error)
-            except VersionConflict as error:
-                report(request, error)
+            except VersionConflict:
+                report_conflict(request)
                 return redirect(safe_next(request, form.cleaned_data.get("next"), fallback))
             else:
                 messages.success(
@@ -188,9 +180,8 @@ def opportunity_move_page(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "web/sales/opportunity_move.html", context, status=status)
 
 
-def _forecast_chart(result: Any) -> str:
-    labels = [m.strftime("%Y-%m") for m in result.months]
-    totals = [result.month_total(m) for m in result.months]
+def _forecast_chart(months: list[datetime.date], totals: list[dict[str, Decimal]]) -> str:
+    labels = [m.strftime("%Y-%m") for m in months]
     series = [
         charts.Series(_("Won"), [float(t["won"]) for t in totals], tone="good"),
         charts.Series(_("Weighted pipeline"), [float(t["weighted"]) for t in totals], tone="6"),
@@ -244,7 +235,7 @@ def forecast_page(request: MemberRequest) -> HttpResponse:
         "team_rows": team_rows,
         "month_totals": month_totals,
         "grand_total": sum((t["total"] for t in month_totals), Decimal("0")),
-        "chart": _forecast_chart(result),
+        "chart": _forecast_chart(result.months, month_totals),
         "period_end": add_months(first, months) - datetime.timedelta(days=1),
         "period_start": first,
     }
