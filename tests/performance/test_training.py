@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from guanxi.engagement.models import Notification, NotificationKind, Task, TaskKind, TaskStatus
@@ -64,6 +65,24 @@ def test_assignment_creates_one_task_and_one_message_even_when_repeated(org):
     messages = Notification.objects.filter(user=org.rep_a, kind=NotificationKind.TRAINING)
     assert messages.count() == 1
     assert messages.get().task_id == first.task_id
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0), tick=False)
+def test_assignment_task_and_message_are_in_the_reps_language(org):
+    org.rep_a.language = "en"
+    org.rep_a.save(update_fields=["language"])
+    org.rep_b.language = "zh-hans"
+    org.rep_b.save(update_fields=["language"])
+    quiz = starter()
+    with translation.override("zh-hans"):  # the manager works in Chinese
+        services.assignment_create(actor=org.mgr_1, quiz=quiz, rep=org.rep_a, due_on=TODAY)
+    with translation.override("en"):
+        services.assignment_create(actor=org.mgr_1, quiz=quiz, rep=org.rep_b, due_on=TODAY)
+    english = Notification.objects.get(user=org.rep_a, kind=NotificationKind.TRAINING)
+    assert english.title.startswith("Take the quiz") and english.body.startswith("Due on")
+    assert Task.objects.get(owner=org.rep_a, kind=TaskKind.TRAINING).title.startswith("Take the quiz")
+    chinese = Notification.objects.get(user=org.rep_b, kind=NotificationKind.TRAINING)
+    assert chinese.title.startswith("参加测验")
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0), tick=False)

@@ -288,6 +288,10 @@ def test_visit_counts_by_owner(org):
     assert counts == {
         org.rep_a.pk: selectors.VisitCounts(planned=2, done=0, reported_on_time=0, reported_late=0)
     }
+    narrowed = selectors.visit_counts_by_owner(
+        start=APRIL, end=datetime.date(2026, 4, 10), owner_ids=[org.rep_b.pk, org.rep_c.pk]
+    )
+    assert narrowed == {}
 
 
 # --- jobs -----------------------------------------------------------------------------------------------

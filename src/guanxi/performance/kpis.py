@@ -222,7 +222,7 @@ def kpi_report(*, user: Any, period: Period, team_id: int | None = None) -> KpiR
     ids = [p.pk for p in people]
     start, end = period.start, period.end
     interactions = interactions_by_author(start=start, end=end, user_ids=ids) if ids else {}
-    visits = visit_counts_by_owner(start=start, end=end) if ids else {}
+    visits = visit_counts_by_owner(start=start, end=end, owner_ids=ids) if ids else {}
     new_customers = sales_selectors.new_customers_by_owner(start=start, end=end) if ids else {}
     won = sales_selectors.won_amount_by_owner(start=start, end=end) if ids else {}
     forecast = sales_selectors.forecast_by_owner(start=start, end=end, as_of=start) if ids else {}

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -118,7 +118,12 @@ def assignment_create(*, actor: User, quiz: Quiz, rep: User, due_on: datetime.da
         message = _("The due date cannot be in the past.")
         raise ValidationFailed(message, details={"due_on": [message]})
     key = _assignment_key(quiz, rep)
-    title = _("Take the quiz “%(quiz)s”") % {"quiz": quiz.title}
+    with translation.override(rep.language):  # the task and the message are the rep's to read
+        title = _("Take the quiz “%(quiz)s”") % {"quiz": quiz.title}
+        body = _("Due on %(day)s. %(who)s assigned it to you.") % {
+            "day": due_on.isoformat(),
+            "who": str(actor),
+        }
     task = Task.all_objects.filter(dedupe_key=key).first() or record_create(
         instance=Task(title=title[:200], due_on=due_on, owner=rep, kind=TaskKind.TRAINING, dedupe_key=key),
         actor=actor,
@@ -142,8 +147,7 @@ def assignment_create(*, actor: User, quiz: Quiz, rep: User, due_on: datetime.da
         user=rep,
         kind=NotificationKind.TRAINING,
         title=title,
-        body=_("Due on %(day)s. %(who)s assigned it to you.")
-        % {"day": due_on.isoformat(), "who": str(actor)},
+        body=body,
         link_url=link_to("web:training_quiz", quiz.pk),
         task=task,
         dedupe_key=key,

@@ -5,6 +5,7 @@ the director and the archive administrator every plan; anybody else none.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,15 @@ from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.governance.scope import managed_people_q, managed_team_paths
 from guanxi.people.models import Role, User
 
-from .models import APPROVED_STATUSES, ItemStatus, PlanStatus, VisitPlan, VisitPlanItem, VisitReport
+from .models import (
+    APPROVED_STATUSES,
+    EDITABLE_STATUSES,
+    ItemStatus,
+    PlanStatus,
+    VisitPlan,
+    VisitPlanItem,
+    VisitReport,
+)
 
 
 @dataclass(frozen=True)
@@ -26,17 +35,21 @@ class VisitCounts:
     reported_late: int = 0
 
 
-def visit_counts_by_owner(*, start: datetime.date, end: datetime.date) -> dict[int, VisitCounts]:
-    """Count the approved visits dated in [start, end] per plan owner: planned (not cancelled), done,
-    reported within 24 hours of the visit and reported later. One query."""
+def visit_counts_by_owner(
+    *, start: datetime.date, end: datetime.date, owner_ids: Iterable[int] | None = None
+) -> dict[int, VisitCounts]:
+    """Count the approved visits dated in [start, end] per plan owner (only ``owner_ids`` when given):
+    planned (not cancelled), done, reported within 24 hours of the visit and reported later. One query."""
+    items = VisitPlanItem.objects.filter(
+        plan__deleted_at__isnull=True,
+        plan__status__in=APPROVED_STATUSES,
+        planned_date__gte=start,
+        planned_date__lte=end,
+    )
+    if owner_ids is not None:
+        items = items.filter(plan__owner_id__in=list(owner_ids))
     rows = (
-        VisitPlanItem.objects.filter(
-            plan__deleted_at__isnull=True,
-            plan__status__in=APPROVED_STATUSES,
-            planned_date__gte=start,
-            planned_date__lte=end,
-        )
-        .exclude(status=ItemStatus.CANCELLED)
+        items.exclude(status=ItemStatus.CANCELLED)
         .values("plan__owner_id")
         .annotate(
             planned=Count("pk"),
@@ -102,6 +115,11 @@ def plan_list(*, user: Any, owner: Any = None, month: datetime.date | None = Non
     if month is not None:
         plans = plans.filter(month=month)
     return plans
+
+
+def open_plan(owner: Any) -> VisitPlan | None:
+    """The owner's latest plan still open to new visits (a draft or a returned one), if any."""
+    return VisitPlan.objects.filter(owner=owner, status__in=EDITABLE_STATUSES).order_by("-month").first()
 
 
 def plans_to_decide(*, user: Any) -> QuerySet[VisitPlan]:
@@ -175,6 +193,19 @@ def _month_message() -> str:
     return _("Choose a month between 2000 and 2999.")
 
 
+def _overdue_items(*, user: Any, month: datetime.date, now: datetime.datetime) -> QuerySet[VisitPlanItem]:
+    """The month's approved visits the user may see, still planned more than 24 hours after their date."""
+    return VisitPlanItem.objects.filter(
+        plan_owner_q(user, via="plan"),
+        plan__deleted_at__isnull=True,
+        plan__status__in=APPROVED_STATUSES,
+        plan__month=month.replace(day=1),
+        status=ItemStatus.PLANNED,
+        planned_date__lt=(now - datetime.timedelta(hours=24)).date(),
+        report__isnull=True,
+    )
+
+
 @dataclass(frozen=True)
 class ComplianceRow:
     rep: User
@@ -197,18 +228,8 @@ def compliance(*, user: Any, month: datetime.date, now: datetime.datetime) -> li
         p.owner_id: p
         for p in VisitPlan.objects.filter(plan_owner_q(user), month=month).select_related("owner")
     }
-    counts = visit_counts_by_owner(start=month, end=end)
-    overdue_before = (now - datetime.timedelta(hours=24)).date()
     missing = dict(
-        VisitPlanItem.objects.filter(
-            plan_owner_q(user, via="plan"),
-            plan__deleted_at__isnull=True,
-            plan__status__in=APPROVED_STATUSES,
-            plan__month=month,
-            status=ItemStatus.PLANNED,
-            planned_date__lt=overdue_before,
-            report__isnull=True,
-        )
+        _overdue_items(user=user, month=month, now=now)
         .values("plan__owner_id")
         .annotate(n=Count("pk"))
         .values_list("plan__owner_id", "n")
@@ -221,8 +242,10 @@ def compliance(*, user: Any, month: datetime.date, now: datetime.datetime) -> li
         reps = reps.filter(condition)
     elif user.role not in (Role.DIRECTOR, Role.ARCHIVIST):
         reps = reps.filter(pk=user.pk)
+    people = list(reps.order_by("team__path", "username"))
+    counts = visit_counts_by_owner(start=month, end=end, owner_ids=[rep.pk for rep in people])
     rows = []
-    for rep in reps.order_by("team__path", "username"):
+    for rep in people:
         c = counts.get(rep.pk, VisitCounts())
         rows.append(
             ComplianceRow(
@@ -240,17 +263,8 @@ def compliance(*, user: Any, month: datetime.date, now: datetime.datetime) -> li
 
 def late_items(*, user: Any, month: datetime.date, now: datetime.datetime) -> QuerySet[VisitPlanItem]:
     """Approved visits of the month whose report is missing more than 24 hours after the visit date."""
-    overdue_before = (now - datetime.timedelta(hours=24)).date()
     return (
-        VisitPlanItem.objects.filter(
-            plan_owner_q(user, via="plan"),
-            plan__deleted_at__isnull=True,
-            plan__status__in=APPROVED_STATUSES,
-            plan__month=month.replace(day=1),
-            status=ItemStatus.PLANNED,
-            planned_date__lt=overdue_before,
-            report__isnull=True,
-        )
+        _overdue_items(user=user, month=month, now=now)
         .select_related("plan__owner", "customer")
         .order_by("planned_date", "pk")
     )

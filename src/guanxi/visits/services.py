@@ -198,8 +198,8 @@ def plan_return(
     return plan
 
 
-def _visit_task_key(item: VisitPlanItem) -> str:
-    return f"visit:{item.pk}"
+def _visit_task_key(item_id: int) -> str:
+    return f"visit:{item_id}"
 
 
 @transaction.atomic
@@ -217,12 +217,12 @@ def plan_approve(
         .select_related("customer")
         .prefetch_related("contacts")
     )
-    keys = {_visit_task_key(i) for i in items}
+    keys = {_visit_task_key(i.pk) for i in items}
     used = set(Task.all_objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
     owner = plan.owner
     with translation.override(owner.language):
         for item in items:
-            key = _visit_task_key(item)
+            key = _visit_task_key(item.pk)
             if key in used:
                 continue
             contacts = list(item.contacts.all())
@@ -265,7 +265,8 @@ def plan_close(*, actor: User | None, plan: VisitPlan, expected_version: int | N
     _event(plan, actor, PlanEvent.Action.CLOSED)
     item_ids = VisitPlanItem.objects.filter(plan=plan, status=ItemStatus.PLANNED).values_list("pk", flat=True)
     Task.objects.filter(
-        dedupe_key__in=[f"visit:{pk}" for pk in item_ids], status__in=(TaskStatus.OPEN, TaskStatus.SNOOZED)
+        dedupe_key__in=[_visit_task_key(pk) for pk in item_ids],
+        status__in=(TaskStatus.OPEN, TaskStatus.SNOOZED),
     ).update(status=TaskStatus.CANCELLED, updated_at=timezone.now())
     return plan
 
@@ -360,7 +361,7 @@ def item_cancel(*, actor: User, item: VisitPlanItem, expected_version: int | Non
         instance=item, actor=actor, expected_version=expected_version, data={"status": ItemStatus.CANCELLED}
     )
     Task.objects.filter(
-        dedupe_key=_visit_task_key(item), status__in=(TaskStatus.OPEN, TaskStatus.SNOOZED)
+        dedupe_key=_visit_task_key(item.pk), status__in=(TaskStatus.OPEN, TaskStatus.SNOOZED)
     ).update(status=TaskStatus.CANCELLED, updated_at=timezone.now())
     return item
 
@@ -470,7 +471,7 @@ def report_file(
         )
     record_update(instance=item, actor=actor, expected_version=None, data={"status": ItemStatus.DONE})
     visit_task = Task.objects.filter(
-        dedupe_key=_visit_task_key(item), status__in=(TaskStatus.OPEN, TaskStatus.SNOOZED)
+        dedupe_key=_visit_task_key(item.pk), status__in=(TaskStatus.OPEN, TaskStatus.SNOOZED)
     ).first()
     if visit_task is not None:
         task_complete(actor=actor, task=visit_task, result=result[:2000])

@@ -152,6 +152,14 @@ def _field_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, details={field: [message]})
 
 
+def _quiz_ref(user: Any, quiz_id: int) -> Quiz:
+    """The quiz a body names; one the caller may not see is refused on ``quiz_id`` like a missing one."""
+    try:
+        return selectors.quiz_get(user=user, pk=quiz_id)
+    except NotFound as exc:
+        raise _field_error("quiz_id", str(exc.message)) from exc
+
+
 # --- KPIs ----------------------------------------------------------------------------------------------
 
 
@@ -328,10 +336,7 @@ def assignment_create_endpoint(
         raise PermissionDenied(_("Only managers and the director assign quizzes."))
 
     def create() -> dict:
-        try:
-            quiz = selectors.quiz_get(user=actor, pk=payload.quiz_id)
-        except NotFound as exc:
-            raise _field_error("quiz_id", str(exc.message)) from exc
+        quiz = _quiz_ref(actor, payload.quiz_id)
         rep = selectors.assignable_reps(actor).filter(pk=payload.rep_id).first()
         if rep is None:
             raise _field_error("rep_id", _("Choose a rep of your team."))
@@ -374,10 +379,7 @@ def attempt_create_endpoint(
     """
 
     def create() -> dict:
-        try:
-            quiz = selectors.quiz_get(user=request.auth, pk=payload.quiz_id)
-        except NotFound as exc:
-            raise _field_error("quiz_id", str(exc.message)) from exc
+        quiz = _quiz_ref(request.auth, payload.quiz_id)
         answers = {a.question_id: a.choice_ids for a in payload.answers}
         attempt = services.attempt_take(user=request.auth, quiz=quiz, answers=answers)
         return AttemptDetailOut.model_validate(

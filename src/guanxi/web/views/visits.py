@@ -46,6 +46,12 @@ def _error_text(error: GuanxiError) -> str:
     return " ".join(texts)
 
 
+def _posted_version(request: MemberRequest) -> int | None:
+    """The record version the submitted page showed, if it sent a valid one."""
+    form = VersionForm(request.POST)
+    return form.cleaned_data.get("version") if form.is_valid() else None
+
+
 def _plans_page_context(request: MemberRequest) -> dict[str, Any]:
     user = request.user
     return {
@@ -141,8 +147,7 @@ def visit_plan_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @member_view
 def visit_plan_submit(request: MemberRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=pk)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data.get("version") if form.is_valid() else None
+    version = _posted_version(request)
     run_action(
         request,
         lambda: services.plan_submit(actor=request.user, plan=plan, expected_version=version),
@@ -189,11 +194,10 @@ def visit_plan_return(request: MemberRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 expected_version=form.cleaned_data["version"],
             )
-        except (ValidationFailed, VersionConflict) as error:
-            if isinstance(error, ValidationFailed):
-                apply_domain_errors(form, error)
-            else:
-                messages.error(request, _error_text(error))
+        except ValidationFailed as error:
+            apply_domain_errors(form, error)
+        except VersionConflict as error:
+            messages.error(request, _error_text(error))
         else:
             messages.success(request, _("Plan returned to %(rep)s.") % {"rep": str(plan.owner)})
             return redirect("web:visit_plan_queue")
@@ -206,8 +210,7 @@ def visit_plan_return(request: MemberRequest, pk: int) -> HttpResponse:
 @member_view
 def visit_plan_close(request: MemberRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=pk)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data.get("version") if form.is_valid() else None
+    version = _posted_version(request)
     run_action(
         request,
         lambda: services.plan_close(actor=request.user, plan=plan, expected_version=version),
@@ -304,39 +307,36 @@ def _item_form_page(request: MemberRequest, plan: VisitPlan, item: VisitPlanItem
     return render(request, "web/visits/item_form.html", context, status=status)
 
 
-def _owned_editable_plan(request: MemberRequest, plan: VisitPlan) -> None:
+def _refuse_unless_editable(request: MemberRequest, plan: VisitPlan) -> HttpResponse | None:
+    """Only the owner changes visits (403 otherwise), and only while the plan is a draft or returned
+    (back to the plan with a message otherwise)."""
     if plan.owner_id != request.user.pk:
         raise PermissionDenied(_("Only the rep who owns this plan can change it."))
+    if plan.status not in EDITABLE_STATUSES:
+        messages.error(request, _("Visits can be changed only in a draft or a returned plan."))
+        return redirect("web:visit_plan_detail", plan.pk)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
 def visit_item_create(request: MemberRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=pk)
-    _owned_editable_plan(request, plan)
-    if plan.status not in EDITABLE_STATUSES:
-        messages.error(request, _("Visits can be changed only in a draft or a returned plan."))
-        return redirect("web:visit_plan_detail", plan.pk)
-    return _item_form_page(request, plan, None)
+    return _refuse_unless_editable(request, plan) or _item_form_page(request, plan, None)
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
 def visit_item_edit(request: MemberRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(user=request.user, item_id=pk)
-    _owned_editable_plan(request, item.plan)
-    if item.plan.status not in EDITABLE_STATUSES:
-        messages.error(request, _("Visits can be changed only in a draft or a returned plan."))
-        return redirect("web:visit_plan_detail", item.plan_id)
-    return _item_form_page(request, item.plan, item)
+    return _refuse_unless_editable(request, item.plan) or _item_form_page(request, item.plan, item)
 
 
 @require_POST
 @member_view
 def visit_item_delete(request: MemberRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(user=request.user, item_id=pk)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data.get("version") if form.is_valid() else None
+    version = _posted_version(request)
     run_action(
         request,
         lambda: services.item_remove(actor=request.user, item=item, expected_version=version),
@@ -435,10 +435,6 @@ def visit_customer_panel(request: MemberRequest, pk: int) -> HttpResponse:
     """The customer page's panel: this customer's planned and reported visits the user may see."""
     customer = customer_get_for_user(user=request.user, pk=pk)
     visits = list(selectors.customer_visits(user=request.user, customer=customer)[:10])
-    open_plan = (
-        VisitPlan.objects.filter(owner=request.user, status__in=EDITABLE_STATUSES).order_by("-month").first()
-        if request.user.role in (Role.REP, Role.MANAGER)
-        else None
-    )
+    open_plan = selectors.open_plan(request.user) if request.user.role in (Role.REP, Role.MANAGER) else None
     context = {"customer": customer, "visits": visits, "open_plan": open_plan}
     return render(request, "web/visits/_customer_panel.html", context)
