@@ -50,6 +50,20 @@ def test_create_with_swot_and_actions(as_role, org):
     assert response["ETag"] == f'"v{body["version"]}"'
 
 
+@pytest.mark.parametrize("who", ["sysadmin", "inactive", "unknown"])
+def test_an_action_owner_outside_the_sales_team_is_refused(as_role, org, who):
+    if who == "unknown":
+        owner_id = 999_999
+    elif who == "inactive":
+        owner_id = UserFactory(is_active=False).pk
+    else:
+        owner_id = org.sysadmin.pk
+    response = _create(as_role("rep_a"), org.cust_a, actions=[{"what": "技术交流会", "owner_id": owner_id}])
+    assert response.status_code == 422, response.content
+    assert "actions" in response.json()["details"]
+    assert not AccountPlan.objects.exists()
+
+
 def test_extra_fields_are_refused(as_role, org):
     response = _create(as_role("rep_a"), org.cust_a, status="approved")
     assert response.status_code == 400

@@ -1,6 +1,7 @@
 """The customer-event pages: list, form, detail with invitations and attendance, the customer panel."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -98,8 +99,14 @@ def test_edit_with_a_stale_version_is_refused_without_losing_input(org, login, f
     assert client.post(f"/events/{event.pk}/edit/", data).status_code == 302
     response = client.post(f"/events/{event.pk}/edit/", {**data, "title": "又改了"})
     assert response.status_code == 409
-    assert 'value="又改了"' in response.content.decode()
+    page = response.content.decode()
+    assert 'value="又改了"' in page
     assert Event.objects.get(pk=event.pk).title == "新标题"
+    # the form now carries the saved version, so sending it again goes on top of the other change
+    saved = Event.objects.get(pk=event.pk).version
+    assert re.search(rf'name="version" value="{saved}"|value="{saved}" name="version"', page)
+    again = client.post(f"/events/{event.pk}/edit/", {**data, "title": "又改了", "version": str(saved)})
+    assert again.status_code == 302 and Event.objects.get(pk=event.pk).title == "又改了"
     assert login(org.rep_b).post(f"/events/{event.pk}/edit/", data).status_code == 404
     assert login(org.mgr_1).get(f"/events/{event.pk}/edit/").status_code == 200
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guanxi.keyaccounts.models import AccountPlan, AccountPlanVersion, IntelReport, PlanStatus, Referral
 from guanxi.keyaccounts.services import account_plan_approve, account_plan_submit
+from guanxi.people.services import user_set_language
 
 from ..factories import CustomerFactory, UserFactory
 from ..keyaccounts.factories import make_intel, make_plan, make_referral
@@ -63,6 +64,17 @@ def test_create_then_edit_sections_swot_and_actions(org, login):
     ]
     detail = client.get(f"/key-accounts/plans/{plan.pk}/").content.decode()
     assert "交付快" in detail and "拜访采购总监" in detail
+
+
+def test_swot_titles_follow_the_readers_language(org, login):
+    plan = make_plan(actor=org.rep_a, customer=org.cust_a)
+    user_set_language(user=org.director, language="en")
+    chinese_reader, english_reader = login(org.rep_a), login(org.director)
+    for url in (f"/key-accounts/plans/{plan.pk}/", f"/key-accounts/plans/{plan.pk}/edit/"):
+        english = english_reader.get(url).content.decode()
+        chinese = chinese_reader.get(url).content.decode()
+        assert "Strengths" in english and "Threats" in english and "优势" not in english
+        assert "优势" in chinese and "威胁" in chinese and "Strengths" not in chinese
 
 
 def test_bad_action_date_keeps_everything_typed(org, login):

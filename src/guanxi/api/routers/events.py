@@ -67,9 +67,7 @@ def _out(user: User, event_id: int) -> dict:
     return EventOut.from_orm(_get(user, event_id)).model_dump(mode="json")
 
 
-register_conflict_renderer(
-    Event, lambda event, user: EventOut.from_orm(_get(user, event.pk)).model_dump(mode="json")
-)
+register_conflict_renderer(Event, lambda event, user: _out(user, event.pk))
 
 
 def _data(payload: dict, *, replace: bool = True) -> dict:

@@ -4,10 +4,8 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from guanxi.core.errors import ValidationFailed
 from guanxi.keyaccounts.models import AccountPlan, IntelReport, PlanAction, Referral
 from guanxi.keyaccounts.selectors import (
     account_plan_get_for_user,
@@ -22,6 +20,7 @@ from guanxi.keyaccounts.selectors import (
     referrer_report,
 )
 from guanxi.keyaccounts.services import (
+    PLAN_SECTIONS,
     account_plan_approve,
     account_plan_create,
     account_plan_delete,
@@ -34,7 +33,7 @@ from guanxi.keyaccounts.services import (
     referral_create,
     referral_delete,
 )
-from guanxi.people.models import Role, User
+from guanxi.people.models import User
 
 from ..auth import AuthedRequest
 from ..conditional import expected_version, optional_expected_version, set_etag
@@ -72,22 +71,7 @@ ACTION_ERRORS = error_responses(400, 403, 404, 412, 422)
 def _plan_out(plan: AccountPlan) -> dict[str, Any]:
     actions = PlanAction.objects.filter(plan=plan)
     data = AccountPlanSummaryOut.from_orm(plan).model_dump(mode="json")
-    data.update(
-        {
-            name: getattr(plan, name)
-            for name in (
-                "summary",
-                "customer_situation",
-                "goals",
-                "our_position",
-                "competition",
-                "strategy",
-                "resources",
-                "review_comment",
-                "approved_by_id",
-            )
-        }
-    )
+    data.update({name: getattr(plan, name) for name in (*PLAN_SECTIONS, "review_comment", "approved_by_id")})
     data["swot"] = plan.swot
     data["actions"] = [
         {"what": a.what, "owner_id": a.owner_id, "due_on": a.due_on, "status": a.status} for a in actions
@@ -103,13 +87,8 @@ register_conflict_renderer(
 
 
 def _action_owner(pk: int | None) -> User | None:
-    if pk is None:
-        return None
-    owner = user_ref(pk, "actions")
-    if not owner.is_active or owner.role == Role.ADMIN:
-        message = _("Give each action to an active member of the sales team.")
-        raise ValidationFailed(message, details={"actions": [message]})
-    return owner
+    # An unknown or inactive user is refused here; the service refuses the other non-sales owners.
+    return None if pk is None else user_ref(pk, "actions")
 
 
 def _plan_data(payload: dict[str, Any]) -> dict[str, Any]:

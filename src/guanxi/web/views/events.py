@@ -1,5 +1,6 @@
 """Customer events (客户活动): the list, the form, and the detail page with invitations and attendance."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -29,6 +30,7 @@ from guanxi.engagement.models import Event, EventStatus
 from guanxi.people.models import Role
 
 from ..actions import run_action
+from ..conflicts import rebase
 from ..decorators import member_view
 from ..forms.base import apply_domain_errors
 from ..forms.events import AttendanceForm, EventForm, InviteForm, RespondForm
@@ -47,6 +49,10 @@ def _may_organise(request: MemberRequest) -> bool:
 def _error_text(error: GuanxiError) -> str:
     texts = [str(m) for messages_ in error.details.values() for m in messages_]
     return " ".join(texts) or str(error.message)
+
+
+def _form_error_text(form: forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @require_GET
@@ -113,8 +119,7 @@ def event_edit_page(request: MemberRequest, pk: int) -> HttpResponse:
                 )
                 % {"version": conflict.current_version},
             )
-            data = request.POST.copy()
-            data["version"] = str(conflict.current_version)
+            data = rebase(request.POST, "version", conflict.current_version)
             context["form"] = form = _rebound(data, event, form)
             return render(request, "web/events/form.html", context, status=409)
         else:
@@ -183,7 +188,7 @@ def event_invite_action(request: MemberRequest, pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, pk=pk)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_error_text(form))
         return redirect("web:event_detail", pk=event.pk)
     run_action(
         request,
@@ -230,7 +235,7 @@ def event_attendance_action(request: MemberRequest, pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, pk=pk)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_error_text(form))
         return redirect("web:event_detail", pk=event.pk)
     run_action(
         request,

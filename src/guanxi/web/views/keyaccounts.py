@@ -1,5 +1,6 @@
 """Key accounts: yearly account plans with review and versions, intel reports, referrals."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.core.errors import GuanxiError, NotFound, PermissionDenied, ValidationFailed, VersionConflict
@@ -68,10 +70,10 @@ from ..http import MemberRequest
 BLANK_SWOT_ROWS = 2
 BLANK_ACTION_ROWS = 3
 SWOT_TITLES = {
-    "strengths": _("Strengths"),
-    "weaknesses": _("Weaknesses"),
-    "opportunities": _("Opportunities"),
-    "threats": _("Threats"),
+    "strengths": gettext_lazy("Strengths"),
+    "weaknesses": gettext_lazy("Weaknesses"),
+    "opportunities": gettext_lazy("Opportunities"),
+    "threats": gettext_lazy("Threats"),
 }
 
 
@@ -249,9 +251,9 @@ def account_plan_edit_page(request: MemberRequest, pk: int) -> HttpResponse:
         return _editor(request, plan, AccountPlanForm(initial=initial), plan.swot or {}, actions, people)
     form = AccountPlanForm(request.POST)
     swot = _swot_rows_from_post(request)
-    actions, problems = _action_rows_from_post(request, {u.pk: u for u in people})
+    by_pk = {u.pk: u for u in people}
+    actions, problems = _action_rows_from_post(request, by_pk)
     if form.is_valid() and not problems:
-        by_pk = {u.pk: u for u in people}
         data: dict[str, Any] = {name: form.cleaned_data[name] for name in PLAN_SECTIONS}
         data["swot"] = swot
         data["actions"] = [
@@ -291,46 +293,61 @@ def _decision(request: MemberRequest, pk: int) -> tuple[AccountPlan, int | None,
     return plan, form.cleaned_data.get("version"), form.cleaned_data.get("comment") or ""
 
 
-@require_POST
-@member_view
-def account_plan_submit_action(request: MemberRequest, pk: int) -> HttpResponse:
-    plan, version, _comment = _decision(request, pk)
+def _plan_transition(
+    request: MemberRequest,
+    pk: int,
+    change: Callable[[AccountPlan, int | None, str], AccountPlan],
+    success: str,
+) -> HttpResponse:
+    """Run one step of the review flow, ``change(plan, version, comment)``, and go back to the plan."""
+    plan, version, comment = _decision(request, pk)
     run_action(
         request,
-        lambda: account_plan_submit(actor=request.user, plan=plan, expected_version=version),
-        success=_("Plan sent to the director for review."),
+        lambda: change(plan, version, comment),
+        success=success,
         refused=PLAN_REFUSALS,
         describe=_error_text,
     )
     return redirect("web:account_plan_detail", plan.pk)
+
+
+@require_POST
+@member_view
+def account_plan_submit_action(request: MemberRequest, pk: int) -> HttpResponse:
+    return _plan_transition(
+        request,
+        pk,
+        lambda plan, version, _comment: account_plan_submit(
+            actor=request.user, plan=plan, expected_version=version
+        ),
+        _("Plan sent to the director for review."),
+    )
 
 
 @require_POST
 @member_view
 def account_plan_approve_action(request: MemberRequest, pk: int) -> HttpResponse:
-    plan, version, _comment = _decision(request, pk)
-    run_action(
+    return _plan_transition(
         request,
-        lambda: account_plan_approve(actor=request.user, plan=plan, expected_version=version),
-        success=_("Plan approved."),
-        refused=PLAN_REFUSALS,
-        describe=_error_text,
+        pk,
+        lambda plan, version, _comment: account_plan_approve(
+            actor=request.user, plan=plan, expected_version=version
+        ),
+        _("Plan approved."),
     )
-    return redirect("web:account_plan_detail", plan.pk)
 
 
 @require_POST
 @member_view
 def account_plan_return_action(request: MemberRequest, pk: int) -> HttpResponse:
-    plan, version, comment = _decision(request, pk)
-    run_action(
+    return _plan_transition(
         request,
-        lambda: account_plan_return(actor=request.user, plan=plan, comment=comment, expected_version=version),
-        success=_("Plan returned to its owner with your comment."),
-        refused=PLAN_REFUSALS,
-        describe=_error_text,
+        pk,
+        lambda plan, version, comment: account_plan_return(
+            actor=request.user, plan=plan, comment=comment, expected_version=version
+        ),
+        _("Plan returned to its owner with your comment."),
     )
-    return redirect("web:account_plan_detail", plan.pk)
 
 
 @require_POST
