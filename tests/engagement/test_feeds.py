@@ -174,3 +174,12 @@ def test_planned_visits_are_labelled_and_organised_events_are_timed_entries(org)
     entry = found[f"guanxi-event-{event.pk}"]
     assert (str(entry["SUMMARY"]), str(entry["LOCATION"])) == ("年度客户答谢会", "深圳湾万丽酒店")
     assert entry.decoded("DTSTART") == starts
+
+
+def test_the_settings_page_and_the_api_show_the_same_link_under_the_site_url(org, login, settings):
+    settings.GUANXI_SITE_URL = "https://crm.example.com/"
+    _feed, token = calendar_feed_create(actor=org.rep_a)
+    client = login(org.rep_a)
+    expected = f"https://crm.example.com/calendar/{token}.ics"
+    assert expected in client.get("/me/").content.decode()
+    assert client.get("/api/v1/me").json()["calendar_feed_url"] == expected

@@ -18,7 +18,9 @@ change is audited.
 import base64
 import datetime
 import secrets
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -46,7 +48,16 @@ def calendar_feed_path(token: str) -> str:
     return f"/calendar/{token}.ics"
 
 
-def _live_feed(user: User) -> CalendarFeed | None:
+def calendar_feed_url(request: Any, token: str) -> str:
+    """The full feed URL for calendar apps: under ``GUANXI_SITE_URL`` when set, else under the host of
+    ``request`` (the web settings page and the API show the same link)."""
+    path = calendar_feed_path(token)
+    site = str(getattr(settings, "GUANXI_SITE_URL", "") or "")
+    return site.rstrip("/") + path if site else request.build_absolute_uri(path)
+
+
+def calendar_feed_live(user: User) -> CalendarFeed | None:
+    """Return the user's feed that still works, or None."""
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
 
 
@@ -66,7 +77,7 @@ def calendar_feed_url_token(feed: CalendarFeed | None) -> str | None:
 
 def calendar_feed_token_of(user: User) -> str | None:
     """Return the token of the user's live feed, or None when they have no working one."""
-    return calendar_feed_url_token(_live_feed(user))
+    return calendar_feed_url_token(calendar_feed_live(user))
 
 
 def _issue(actor: User, action: str) -> tuple[CalendarFeed, str]:
@@ -84,7 +95,7 @@ def _issue(actor: User, action: str) -> tuple[CalendarFeed, str]:
 @transaction.atomic
 def calendar_feed_create(*, actor: User) -> tuple[CalendarFeed, str]:
     """Give the actor a feed URL token (shown once); a user who has one gets it rotated instead."""
-    if _live_feed(actor) is not None:
+    if calendar_feed_live(actor) is not None:
         return calendar_feed_rotate(actor=actor)
     return _issue(actor, "create")
 

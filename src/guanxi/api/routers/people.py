@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from guanxi.engagement.feeds import calendar_feed_token_of
+from guanxi.engagement.feeds import calendar_feed_token_of, calendar_feed_url
 from guanxi.governance.audit import audit_record
 from guanxi.people.models import ApiToken
 from guanxi.people.services import api_token_create, api_token_revoke
@@ -17,7 +17,6 @@ from ..errors import ApiError, not_authenticated_message
 from ..schemas.common import error_responses
 from ..schemas.people import TokenCreateIn, TokenOut
 from ..schemas.relationship import MeOut
-from .relationship import feed_url
 
 router = Router(tags=["auth"])
 
@@ -62,5 +61,5 @@ def me(request: AuthedRequest) -> dict:
     """
     token = calendar_feed_token_of(request.auth)
     data = MeOut.from_orm(request.auth).model_dump(mode="json")
-    data["calendar_feed_url"] = feed_url(request, token) if token else None
+    data["calendar_feed_url"] = calendar_feed_url(request, token) if token else None
     return data

@@ -1,7 +1,6 @@
 """Relationship maintenance (SPEC §4.2): the contact policy, the day's list, the inbox, cadences, the
 key-person map and the calendar feed."""
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from guanxi.engagement.cadences import (
     enrollment_get_for_user,
     enrollment_list,
 )
-from guanxi.engagement.feeds import calendar_feed_create, calendar_feed_path, calendar_feed_revoke
+from guanxi.engagement.feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_url
 from guanxi.engagement.models import Cadence, CadenceEnrollment, RelationshipPolicy
 from guanxi.engagement.notifications import (
     notification_list,
@@ -245,18 +244,11 @@ def counterpart_remove_endpoint(request: AuthedRequest, contact_id: int, user_id
 # --- the calendar feed -------------------------------------------------------------------------------
 
 
-def feed_url(request: AuthedRequest, token: str) -> str:
-    """The full URL of a feed: under ``GUANXI_SITE_URL`` when set, else under the host of this request."""
-    path = calendar_feed_path(token)
-    site = str(getattr(settings, "GUANXI_SITE_URL", "") or "")
-    return site.rstrip("/") + path if site else request.build_absolute_uri(path)
-
-
 @router.post("/me/calendar-feed", response={201: CalendarFeedOut, **error_responses()})
 def calendar_feed_create_endpoint(request: AuthedRequest) -> Status:
     """Create your secret calendar URL, or replace the one you have (shown once: store it now)."""
     feed, token = calendar_feed_create(actor=request.auth)
-    return Status(201, {"url": feed_url(request, token), "created_at": feed.created_at})
+    return Status(201, {"url": calendar_feed_url(request, token), "created_at": feed.created_at})
 
 
 @router.delete("/me/calendar-feed", response={204: None, **error_responses(404)})

@@ -3,31 +3,27 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.engagement.feeds import (
     calendar_feed_create,
+    calendar_feed_live,
     calendar_feed_revoke,
     calendar_feed_rotate,
+    calendar_feed_url,
     calendar_feed_url_token,
 )
-from guanxi.engagement.models import CalendarFeed
 
 from ..decorators import member_view
 from ..http import MemberRequest
 
 
-def _feed_url(request: MemberRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("web:calendar_feed", kwargs={"token": token}))
-
-
 def _settings_page(request: MemberRequest, is_new: bool = False) -> HttpResponse:
-    live = CalendarFeed.objects.filter(user_id=request.user.pk, revoked_at__isnull=True).first()
+    live = calendar_feed_live(request.user)
     token = calendar_feed_url_token(live)
-    context = {"feed": live, "feed_url": _feed_url(request, token) if token else "", "is_new": is_new}
+    context = {"feed": live, "feed_url": calendar_feed_url(request, token) if token else "", "is_new": is_new}
     return render(request, "web/me/settings.html", context)
 
 
