@@ -23,6 +23,7 @@ def test_given_a_slipping_customer_when_refreshing_twice_then_one_inbox_message_
 
     messages = Notification.objects.order_by("dedupe_key")
     tasks = Task.objects.order_by("dedupe_key")
+    assert tasks.count() == 2
     assert [(m.user, m.kind, m.dedupe_key, m.task) for m in messages] == [
         (org.rep_a, NotificationKind.VALUE_ALERT, t.dedupe_key, t) for t in tasks
     ]

@@ -137,3 +137,28 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(alice, settings
         LOGIN, {"username": "alice", "password": "wrong password"}
     )
     assert SignInFailure.objects.filter(ip_address="10.7.7.7").exists()
+
+
+def test_the_three_windows_are_counted_in_one_query(alice, django_assert_num_queries):
+    from django.test import RequestFactory
+
+    from guanxi.people.throttle import sign_in_blocked, username_digest
+
+    now = timezone.now()
+    digest = username_digest("alice")
+    request = RequestFactory().post(LOGIN, REMOTE_ADDR=IP1)
+    # 99 failures of this username from elsewhere, older than the cool-off but within the hour.
+    SignInFailure.objects.bulk_create(
+        SignInFailure(username_digest=digest, ip_address=IP2, at=now - datetime.timedelta(minutes=40))
+        for _ in range(99)
+    )
+    # Too old for any window.
+    SignInFailure.objects.create(username_digest=digest, ip_address=IP1, at=now - datetime.timedelta(hours=2))
+    with django_assert_num_queries(1):
+        assert not sign_in_blocked(request, "alice")
+    SignInFailure.objects.create(
+        username_digest=digest, ip_address=IP2, at=now - datetime.timedelta(minutes=50)
+    )
+    with django_assert_num_queries(1):
+        assert sign_in_blocked(request, "Alice ")
+    assert not sign_in_blocked(request, "bob")

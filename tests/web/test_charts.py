@@ -79,6 +79,8 @@ def test_horizontal_bar_lengths_are_proportional():
 def test_empty_data_gives_a_message_not_an_error():
     for svg in (
         charts.bar_chart_horizontal([], title="t", empty_message="无数据"),
+        charts.bar_chart_vertical([], title="t", empty_message="无数据"),
+        charts.share_bar([charts.Bar("a", 0)], title="t", empty_message="无数据"),
         charts.donut_chart([charts.Bar("a", 0)], title="t", empty_message="无数据"),
         charts.line_chart([], [], title="t", empty_message="无数据"),
         charts.stacked_bar_chart(["a"], [charts.Series("s", [0])], title="t", empty_message="无数据"),

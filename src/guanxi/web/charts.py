@@ -128,6 +128,20 @@ def _text_units(text: str) -> float:
     return sum(1.0 if ord(ch) > 0x2E80 else 0.58 for ch in str(text))
 
 
+def _item(shape: str, tooltip: str, href: str) -> str:
+    """One data shape with its tooltip, a link when ``href`` is safe."""
+    return _wrap_link(f'<g class="chart-item"><title>{_t(tooltip)}</title>{shape}</g>', href, tooltip)
+
+
+def _bar_tooltip(bar: Bar, fmt: ValueFormat) -> str:
+    return f"{bar.label}: {fmt(bar.value)}" + (f" — {bar.note}" if bar.note else "")
+
+
+def _close(parts: list[str]) -> SafeString:
+    """End the ``<svg>`` that ``parts`` opened and mark it safe."""
+    return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every piece of text in parts is escaped
+
+
 def _wrap_link(inner: str, href: str, label: str) -> str:
     href = _safe_href(href)
     if not href:
@@ -199,19 +213,17 @@ def bar_chart_horizontal(
     for index, (bar, label) in enumerate(zip(bars, labels, strict=True)):
         y = pad + index * (row + gap)
         bar_width = max(plot_width * max(bar.value, 0) / top, 0 if bar.value <= 0 else 1.5)
-        tooltip = f"{bar.label}: {value_format(bar.value)}" + (f" — {bar.note}" if bar.note else "")
+        tooltip = _bar_tooltip(bar, value_format)
         shape = (
-            f'<g class="chart-item"><title>{_t(tooltip)}</title>'
             f'<text class="chart-label" x="{_num(label_width - 6)}" y="{_num(y + row / 2)}" '
             f'text-anchor="end" dominant-baseline="middle">{_t(label)}</text>'
             f'<rect class="chart-bar {_tone_class(bar.tone, index)}" x="{_num(label_width)}" '
             f'y="{_num(y)}" width="{_num(bar_width)}" height="{_num(row)}" rx="3"/>'
             f'<text class="chart-value" x="{_num(label_width + bar_width + 5)}" y="{_num(y + row / 2)}" '
-            f'dominant-baseline="middle">{_t(value_format(bar.value))}</text></g>'
+            f'dominant-baseline="middle">{_t(value_format(bar.value))}</text>'
         )
-        parts.append(_wrap_link(shape, bar.href, tooltip))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+        parts.append(_item(shape, tooltip, bar.href))
+    return _close(parts)
 
 
 def bar_chart_vertical(
@@ -239,21 +251,19 @@ def bar_chart_vertical(
         x = left + index * slot + (slot - bar_w) / 2
         bar_h = plot_h * max(bar.value, 0) / axis_max
         y = top_pad + plot_h - bar_h
-        tooltip = f"{bar.label}: {value_format(bar.value)}" + (f" — {bar.note}" if bar.note else "")
+        tooltip = _bar_tooltip(bar, value_format)
         shape = (
-            f'<g class="chart-item"><title>{_t(tooltip)}</title>'
             f'<rect class="chart-bar {_tone_class(bar.tone, index)}" x="{_num(x)}" y="{_num(y)}" '
-            f'width="{_num(bar_w)}" height="{_num(max(bar_h, 0))}" rx="2"/></g>'
+            f'width="{_num(bar_w)}" height="{_num(max(bar_h, 0))}" rx="2"/>'
         )
-        parts.append(_wrap_link(shape, bar.href, tooltip))
+        parts.append(_item(shape, tooltip, bar.href))
         if index % label_every == 0:
             parts.append(
                 f'<text class="chart-label chart-axis-label" x="{_num(x + bar_w / 2)}" '
                 f'y="{_num(height - bottom + 16)}" text-anchor="middle">'
                 f"{_t(_truncate(bar.label, max_label_chars))}</text>"
             )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    return _close(parts)
 
 
 def stacked_bar_chart(
@@ -300,12 +310,11 @@ def stacked_bar_chart(
             base -= seg_h
             tooltip = f"{category} · {one.name}: {value_format(one.values[j])}"
             shape = (
-                f'<g class="chart-item"><title>{_t(tooltip)}</title>'
                 f'<rect class="chart-bar {_tone_class(one.tone, i)}" x="{_num(x)}" y="{_num(base)}" '
-                f'width="{_num(bar_w)}" height="{_num(seg_h)}"/></g>'
+                f'width="{_num(bar_w)}" height="{_num(seg_h)}"/>'
             )
             href = one.hrefs[j] if j < len(one.hrefs) else ""
-            parts.append(_wrap_link(shape, href, tooltip))
+            parts.append(_item(shape, tooltip, href))
         if j % label_every == 0:
             parts.append(
                 f'<text class="chart-label chart-axis-label" x="{_num(x + bar_w / 2)}" '
@@ -313,8 +322,7 @@ def stacked_bar_chart(
                 f"{_t(_truncate(category, max_label_chars))}</text>"
             )
     parts.append(_legend(series, left, top_pad + plot_h + 30, plot_w))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    return _close(parts)
 
 
 # --- line / area chart -----------------------------------------------------------------------
@@ -373,16 +381,12 @@ def line_chart(
         parts.append(f'<path class="chart-line {tone}" d="{path}"/>')
         for j, (x, y) in enumerate(points):
             tooltip = f"{one.name} {months[j]}: {value_format(one.values[j])}"
-            dot = (
-                f'<g class="chart-item"><title>{_t(tooltip)}</title>'
-                f'<circle class="chart-dot {tone}" cx="{_num(x)}" cy="{_num(y)}" r="3"/></g>'
-            )
+            dot = f'<circle class="chart-dot {tone}" cx="{_num(x)}" cy="{_num(y)}" r="3"/>'
             href = one.hrefs[j] if j < len(one.hrefs) else ""
-            parts.append(_wrap_link(dot, href, tooltip))
+            parts.append(_item(dot, tooltip, href))
     if legend_rows:
         parts.append(_legend(series, left, top_pad + plot_h + 30, plot_w))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    return _close(parts)
 
 
 # --- shares ----------------------------------------------------------------------------------
@@ -431,11 +435,8 @@ def donut_chart(
                 f"{_num(cy + inner * math.sin(angle))} Z"
             )
             angle = end
-        shape = (
-            f'<g class="chart-item"><title>{_t(tooltip)}</title>'
-            f'<path class="chart-slice {tone}" d="{shape_d}" fill-rule="evenodd"/></g>'
-        )
-        parts.append(_wrap_link(shape, one.href, tooltip))
+        shape = f'<path class="chart-slice {tone}" d="{shape_d}" fill-rule="evenodd"/>'
+        parts.append(_item(shape, tooltip, one.href))
     if center_label:
         parts.append(
             f'<text class="chart-center" x="{_num(cx)}" y="{_num(cy)}" text-anchor="middle" '
@@ -453,8 +454,7 @@ def donut_chart(
             f'dominant-baseline="middle">{_t(text)}</text></g>'
         )
         parts.append(_wrap_link(entry, one.href, f"{one.label}: {value_format(one.value)}"))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    return _close(parts)
 
 
 def share_bar(
@@ -485,11 +485,10 @@ def share_bar(
         seg_w = width * value / total
         tooltip = f"{one.label}: {value_format(one.value)} ({value / total:.0%})"
         shape = (
-            f'<g class="chart-item"><title>{_t(tooltip)}</title>'
             f'<rect class="chart-bar {_tone_class(one.tone, index)}" x="{_num(x)}" y="0" '
-            f'width="{_num(seg_w)}" height="{_num(bar_h)}"/></g>'
+            f'width="{_num(seg_w)}" height="{_num(bar_h)}"/>'
         )
-        parts.append(_wrap_link(shape, one.href, tooltip))
+        parts.append(_item(shape, tooltip, one.href))
         x += seg_w
     col_w = width / per_row
     for index, one in enumerate(slices):
@@ -502,8 +501,7 @@ def share_bar(
             f'<text class="chart-label" x="{_num(lx + 14)}" y="{_num(ly)}" dominant-baseline="middle">'
             f"{_t(_truncate(one.label, 8))} {share:.0%}</text>"
         )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    return _close(parts)
 
 
 # --- shared pieces ---------------------------------------------------------------------------

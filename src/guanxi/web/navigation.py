@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.people.models import Role
+
 VIEWS = "guanxi.web.views."
 
 
@@ -21,7 +23,7 @@ def _everyone(user: Any) -> bool:
 
 
 def _not_admin(user: Any) -> bool:
-    return getattr(user, "role", None) != "admin"
+    return getattr(user, "role", None) != Role.ADMIN
 
 
 def _team_pages(user: Any) -> bool:
@@ -31,7 +33,7 @@ def _team_pages(user: Any) -> bool:
 
 
 def _sellers(user: Any) -> bool:
-    return getattr(user, "role", None) in {"rep", "manager", "director"}
+    return getattr(user, "role", None) in {Role.REP, Role.MANAGER, Role.DIRECTOR}
 
 
 @dataclass(frozen=True)

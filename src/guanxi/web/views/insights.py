@@ -31,7 +31,7 @@ from guanxi.people.models import Role
 
 from .. import charts
 from ..decorators import member_view
-from ..http import MemberRequest
+from ..http import MemberRequest, vary_on_htmx
 
 CHURN_LIST_LENGTH = 20
 LIST_FILTER_KEYS = (*selectors.FILTER_FIELDS, "score", "churn", "flow_from", "from_as_of", "product", "month")
@@ -158,7 +158,7 @@ def _distribution_panels(scope: Scope) -> list[dict[str, Any]]:
             str(group_labels.get(row["key"], row["key"])),
             row["customers"],
             scope.link(group=row["key"]),
-            GRADE_TONES.get("", GROUP_TONES.get(row["key"], "")),
+            GROUP_TONES.get(row["key"], ""),
         )
         for row in distribution["value_groups"]
     ]
@@ -530,19 +530,25 @@ def action_reason_texts(reason: dict[str, Any]) -> list[str]:
     return texts
 
 
+def _panel_context(request: MemberRequest, customer: Any, **extra: Any) -> dict[str, Any]:
+    """The customer value section's context: the customer, its value facts and the grade choices."""
+    return {
+        "customer": customer,
+        **customer_value_context(request, customer.pk),
+        "grade_choices": Grade.choices,
+        **extra,
+    }
+
+
 @require_GET
 @member_view
 def insights_customer_panel(request: MemberRequest, pk: int) -> HttpResponse:
     """The value section of one customer: a fragment for the customer page, a page of its own without JS."""
     customer = customer_get_for_user(user=request.user, pk=pk)
-    context = {
-        "customer": customer,
-        **customer_value_context(request, customer.pk),
-        "may_override": may_override_grade(request.user, customer),
-        "grade_choices": Grade.choices,
-    }
-    template = "web/insights/_customer_panel.html" if request.htmx else "web/insights/customer.html"
-    return render(request, template, context)
+    context = _panel_context(request, customer, may_override=may_override_grade(request.user, customer))
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "web/insights/_customer_panel.html" if fragment else "web/insights/customer.html"
+    return vary_on_htmx(render(request, template, context))
 
 
 @require_POST
@@ -556,14 +562,13 @@ def insights_grade_override(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         customer_grade_override(actor=request.user, customer=customer, grade=grade, reason=reason)
     except ValidationFailed as error:
-        context = {
-            "customer": customer,
-            **customer_value_context(request, customer.pk),
-            "may_override": True,
-            "grade_choices": Grade.choices,
-            "override_errors": [m for msgs in (error.details or {}).values() for m in msgs] or [str(error)],
-            "posted": {"grade": grade, "reason": reason},
-        }
+        context = _panel_context(
+            request,
+            customer,
+            may_override=True,
+            override_errors=[m for msgs in (error.details or {}).values() for m in msgs] or [str(error)],
+            posted={"grade": grade, "reason": reason},
+        )
         return render(request, "web/insights/customer.html", context, status=400)
     messages.success(request, _("Grade set to %(grade)s.") % {"grade": grade or "—"})
     return HttpResponseRedirect(target)
